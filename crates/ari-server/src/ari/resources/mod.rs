@@ -1,0 +1,34 @@
+//! One module per ARI resource, each translating its operations into calls
+//! on `stasis` and `core`.
+
+mod applications;
+mod asterisk;
+mod events;
+
+use super::error::{AriError, Reply};
+use super::params::Params;
+use crate::Server;
+use ari_spec::Operation;
+use std::sync::Arc;
+
+/// Runs operation `op` of `resource`.
+pub(super) async fn dispatch(
+    server: &Arc<Server>,
+    resource: &str,
+    op: &Operation,
+    p: Params,
+) -> Result<Reply, AriError> {
+    let reply = match resource {
+        "applications" => applications::handle(server, op.nickname, &p),
+        "asterisk" => asterisk::handle(server, op.nickname, &p),
+        "events" => events::handle(server, op.nickname, &p),
+        _ => None,
+    };
+    reply.unwrap_or_else(|| {
+        Err(AriError::not_implemented(format!(
+            "{} {} is not implemented by this server yet",
+            op.method.as_str(),
+            op.path
+        )))
+    })
+}

@@ -1,0 +1,155 @@
+//! `ari-server`: a server that speaks the Asterisk REST Interface.
+//!
+//! Layers, each depending only on the ones below it:
+//!
+//! - [`ari`]: HTTP and WebSocket binding: routing, auth, parameters, JSON.
+//! - [`stasis`]: applications, subscriptions, event routing.
+//! - [`core`]: channels, dialplan, bridges, media, global state.
+//!
+//! [`Server`] ties them together; [`Server::start`] binds and serves.
+
+#![forbid(unsafe_code)]
+
+pub mod ari;
+pub mod config;
+pub mod core;
+pub mod logging;
+pub mod stasis;
+
+use ari_types::{ChannelUserevent, Event, Timestamp};
+use config::Config;
+use logging::LogChannels;
+use stasis::{Stasis, Topic};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The whole server: configuration and every layer's state.
+pub struct Server {
+    /// The configuration in force.
+    pub config: Config,
+    /// Channels, dialplan, bridges, globals, modules.
+    pub core: core::Core,
+    /// Applications and event routing.
+    pub stasis: Stasis,
+    /// Log outputs managed through `asterisk/logging`.
+    pub logs: LogChannels,
+    /// This server's id (`asterisk_id` in events, `entity_id` in info).
+    pub asterisk_id: String,
+    /// When the server started.
+    pub started: Timestamp,
+    /// Routing table built from the API description.
+    pub routes: ari::Routes,
+    ids: AtomicU64,
+}
+
+/// A random id in the form of a MAC address, as Asterisk's entity id.
+fn random_entity_id() -> String {
+    let b: [u8; 6] = rand::random();
+    // Locally administered, unicast.
+    let first = (b[0] | 0x02) & 0xfe;
+    format!(
+        "{first:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+        b[1], b[2], b[3], b[4], b[5]
+    )
+}
+
+impl Server {
+    /// Builds a server from a validated configuration.
+    pub fn new(config: Config, logs: LogChannels) -> Arc<Server> {
+        let asterisk_id = config.entity_id.clone().unwrap_or_else(random_entity_id);
+        Arc::new(Server {
+            core: core::Core::new([]),
+            stasis: Stasis::new(&asterisk_id),
+            logs,
+            asterisk_id,
+            started: Timestamp::now(),
+            routes: ari::Routes::new(),
+            ids: AtomicU64::new(1),
+            config,
+        })
+    }
+
+    /// A fresh process-unique number.
+    pub fn next_id(&self) -> u64 {
+        self.ids.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Whether an event source names something that exists.
+    pub fn source_exists(&self, topic: &Topic) -> bool {
+        match topic {
+            Topic::Channel(id) | Topic::Bridge(id) => id.is_empty(),
+            Topic::Endpoint(id) => id.is_empty() || id == "Local",
+            Topic::Device(name) => !name.is_empty(),
+        }
+    }
+
+    /// Builds a `ChannelUserevent` carrying `variables`, with the snapshots of
+    /// the resources named by `sources`.
+    pub fn user_event(
+        &self,
+        name: &str,
+        _sources: &[Topic],
+        variables: Vec<(String, String)>,
+    ) -> Event {
+        let userevent = variables
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect();
+        Event::ChannelUserevent(ChannelUserevent {
+            eventname: name.to_string(),
+            userevent,
+            channel: None,
+            bridge: None,
+            endpoint: None,
+        })
+    }
+
+    /// Binds the configured address and serves until [`Running::stop`].
+    pub async fn start(self: &Arc<Self>) -> std::io::Result<Running> {
+        let listener = tokio::net::TcpListener::bind((self.config.bind, self.config.port)).await?;
+        let addr = listener.local_addr()?;
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let app = ari::router(self.clone());
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stop_rx.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!("HTTP server failed: {e}");
+            }
+        });
+        Ok(Running {
+            addr,
+            stop: Some(stop_tx),
+            task,
+        })
+    }
+}
+
+/// A server that is listening.
+pub struct Running {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops accepting requests and waits for the listener to close. Open
+    /// WebSockets end with the process (or when their peers go away).
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        self.task.abort();
+        let _ = (&mut self.task).await;
+    }
+
+    /// Waits until the server ends.
+    pub async fn wait(mut self) {
+        let _ = (&mut self.task).await;
+    }
+}

@@ -1,0 +1,201 @@
+//! Stasis: applications, their subscriptions, and the routing of events to them.
+//!
+//! The core publishes each event once, naming the topics it concerns
+//! (`channel:ID`, `bridge:ID`, ...). Stasis decides which applications get it
+//! (subscriptions, `subscribeAll`, event filters), serializes it once, and puts
+//! a copy on each receiving application's bounded WebSocket queue. A queue that
+//! is full means a consumer too slow to keep up: its socket is closed rather
+//! than letting it stall the publisher or grow memory without bound.
+
+mod app;
+mod topic;
+
+pub use app::{AppInfo, Connection, EventFilter, Outgoing};
+pub use topic::Topic;
+
+use app::App;
+use ari_types::{Event, Timestamp};
+use parking_lot::RwLock;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Why an application operation failed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AppError {
+    /// No application of that name is registered.
+    NoSuchApp,
+    /// The application is not subscribed to that source.
+    NotSubscribed,
+}
+
+/// The registry of Stasis applications and the event router.
+pub struct Stasis {
+    apps: RwLock<HashMap<String, Arc<App>>>,
+    asterisk_id: Arc<str>,
+}
+
+/// The part of an event every receiver shares: everything but `application`.
+#[derive(Serialize)]
+struct Wire<'a> {
+    #[serde(flatten)]
+    event: &'a Event,
+    timestamp: Timestamp,
+    asterisk_id: &'a str,
+}
+
+impl Stasis {
+    /// An empty registry for a server whose id is `asterisk_id`.
+    pub fn new(asterisk_id: &str) -> Self {
+        Stasis {
+            apps: RwLock::new(HashMap::new()),
+            asterisk_id: asterisk_id.into(),
+        }
+    }
+
+    /// Registers `name` on `conn`, creating the application if needed.
+    ///
+    /// An application has one WebSocket at a time: if another connection held
+    /// it, that connection receives `ApplicationReplaced` and gets no more of
+    /// the application's events.
+    pub fn register(&self, name: &str, conn: Connection, subscribe_all: bool) {
+        let app = {
+            let mut apps = self.apps.write();
+            apps.entry(name.to_string())
+                .or_insert_with(|| Arc::new(App::new(name)))
+                .clone()
+        };
+        if let Some(old) = app.attach(conn, subscribe_all) {
+            let json = self.encode(&Event::ApplicationReplaced(Default::default()));
+            old.deliver(&app.with_application(&json));
+            tracing::info!(app = name, "application replaced by a newer WebSocket");
+        } else {
+            tracing::info!(app = name, "application registered");
+        }
+    }
+
+    /// Unregisters every application still held by the connection `conn_id`
+    /// (its socket closed). Applications taken over by another socket are left alone.
+    pub fn unregister_connection(&self, names: &[String], conn_id: u64) {
+        let mut apps = self.apps.write();
+        for name in names {
+            if let Some(app) = apps.get(name) {
+                if app.detach(conn_id) {
+                    apps.remove(name);
+                    tracing::info!(app = name.as_str(), "application unregistered");
+                }
+            }
+        }
+    }
+
+    /// Names of the registered applications, sorted.
+    pub fn app_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.apps.read().keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    /// Whether `name` is registered.
+    pub fn is_registered(&self, name: &str) -> bool {
+        self.apps.read().contains_key(name)
+    }
+
+    fn app(&self, name: &str) -> Result<Arc<App>, AppError> {
+        self.apps
+            .read()
+            .get(name)
+            .cloned()
+            .ok_or(AppError::NoSuchApp)
+    }
+
+    /// The ARI `Application` object of `name`.
+    pub fn info(&self, name: &str) -> Result<AppInfo, AppError> {
+        Ok(self.app(name)?.info())
+    }
+
+    /// The `Application` objects of every registered application, sorted by name.
+    pub fn infos(&self) -> Vec<AppInfo> {
+        let mut v: Vec<AppInfo> = self.apps.read().values().map(|a| a.info()).collect();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v
+    }
+
+    /// Subscribes `name` to `topics`.
+    pub fn subscribe(&self, name: &str, topics: &[Topic]) -> Result<AppInfo, AppError> {
+        let app = self.app(name)?;
+        app.subscribe(topics);
+        Ok(app.info())
+    }
+
+    /// Unsubscribes `name` from `topics`; fails without change if any is not subscribed.
+    pub fn unsubscribe(&self, name: &str, topics: &[Topic]) -> Result<AppInfo, AppError> {
+        let app = self.app(name)?;
+        app.unsubscribe(topics)?;
+        Ok(app.info())
+    }
+
+    /// Replaces the event filter of `name`.
+    pub fn set_filter(
+        &self,
+        name: &str,
+        allowed: Vec<EventFilter>,
+        disallowed: Vec<EventFilter>,
+    ) -> Result<AppInfo, AppError> {
+        let app = self.app(name)?;
+        app.set_filter(allowed, disallowed);
+        Ok(app.info())
+    }
+
+    /// Drops every subscription to `topic` (its resource is gone).
+    pub fn forget_topic(&self, topic: &Topic) {
+        for app in self.apps.read().values() {
+            app.forget(topic);
+        }
+    }
+
+    /// Serializes an event without its `application` field.
+    fn encode(&self, event: &Event) -> String {
+        let wire = Wire {
+            event,
+            timestamp: Timestamp::now(),
+            asterisk_id: &self.asterisk_id,
+        };
+        // Serializing our own types into a String cannot fail.
+        serde_json::to_string(&wire).unwrap_or_else(|_| String::from("{}"))
+    }
+
+    /// Publishes `event` to every application subscribed to one of `topics`.
+    /// Returns how many applications it was queued for.
+    pub fn publish(&self, event: &Event, topics: &[Topic]) -> usize {
+        let type_name = event.type_name();
+        let apps = self.apps.read();
+        let mut json: Option<String> = None;
+        let mut sent = 0;
+        for app in apps.values() {
+            if !app.wants(topics, type_name) {
+                continue;
+            }
+            let json = json.get_or_insert_with(|| self.encode(event));
+            if app.send(json) {
+                sent += 1;
+            }
+        }
+        sent
+    }
+
+    /// Sends `event` to the application `name` alone, whatever its
+    /// subscriptions (subject to its event filter). False if it is not
+    /// registered or has no connected socket.
+    pub fn send_to(&self, name: &str, event: &Event) -> bool {
+        let Ok(app) = self.app(name) else {
+            return false;
+        };
+        if !app.allows(event.type_name()) {
+            return false;
+        }
+        app.send(&self.encode(event))
+    }
+}
+
+#[cfg(test)]
+mod tests;
