@@ -17,7 +17,7 @@ pub mod logging;
 pub mod stasis;
 
 use ari_types::{ChannelUserevent, Event, Timestamp};
-use config::Config;
+use config::{Config, ConfigError};
 use logging::LogChannels;
 use stasis::{Stasis, Topic};
 use std::net::SocketAddr;
@@ -31,9 +31,9 @@ pub struct Server {
     /// The configuration in force.
     pub config: Config,
     /// Channels, dialplan, bridges, globals, modules.
-    pub core: core::Core,
+    pub core: Arc<core::Core>,
     /// Applications and event routing.
-    pub stasis: Stasis,
+    pub stasis: Arc<Stasis>,
     /// Log outputs managed through `asterisk/logging`.
     pub logs: LogChannels,
     /// This server's id (`asterisk_id` in events, `entity_id` in info).
@@ -56,20 +56,39 @@ fn random_entity_id() -> String {
     )
 }
 
+/// The dialplan used when none is configured.
+pub const DEFAULT_DIALPLAN: &str = include_str!("default.conf");
+
 impl Server {
-    /// Builds a server from a validated configuration.
-    pub fn new(config: Config, logs: LogChannels) -> Arc<Server> {
+    /// Builds a server from a validated configuration, loading its dialplan.
+    pub fn new(config: Config, logs: LogChannels) -> Result<Arc<Server>, ConfigError> {
+        let dialplan = match &config.dialplan {
+            Some(path) => ari_dialplan::Dialplan::load(path),
+            None => ari_dialplan::Dialplan::parse(DEFAULT_DIALPLAN, "<built-in dialplan>"),
+        }
+        .map_err(|e| ConfigError(e.to_string()))?;
         let asterisk_id = config.entity_id.clone().unwrap_or_else(random_entity_id);
-        Arc::new(Server {
-            core: core::Core::new([]),
-            stasis: Stasis::new(&asterisk_id),
+        let core = core::Core::new(
+            dialplan,
+            config.channelvars.clone(),
+            config.default_language.clone(),
+        );
+        let stasis = Arc::new(Stasis::new(&asterisk_id));
+        core.set_sink(stasis.clone());
+        core.register_app(
+            "Stasis",
+            Arc::new(stasis::control::StasisApp(stasis.clone())),
+        );
+        Ok(Arc::new(Server {
+            core,
+            stasis,
             logs,
             asterisk_id,
             started: Timestamp::now(),
             routes: ari::Routes::new(),
             ids: AtomicU64::new(1),
             config,
-        })
+        }))
     }
 
     /// A fresh process-unique number.
@@ -80,7 +99,8 @@ impl Server {
     /// Whether an event source names something that exists.
     pub fn source_exists(&self, topic: &Topic) -> bool {
         match topic {
-            Topic::Channel(id) | Topic::Bridge(id) => id.is_empty(),
+            Topic::Channel(id) => id.is_empty() || self.core.channel(id).is_some(),
+            Topic::Bridge(id) => id.is_empty(),
             Topic::Endpoint(id) => id.is_empty() || id == "Local",
             Topic::Device(name) => !name.is_empty(),
         }
@@ -91,17 +111,21 @@ impl Server {
     pub fn user_event(
         &self,
         name: &str,
-        _sources: &[Topic],
+        sources: &[Topic],
         variables: Vec<(String, String)>,
     ) -> Event {
         let userevent = variables
             .into_iter()
             .map(|(k, v)| (k, serde_json::Value::String(v)))
             .collect();
+        let channel = sources.iter().find_map(|t| match t {
+            Topic::Channel(id) => self.core.channel(id).map(|c| self.core.snapshot(&c)),
+            _ => None,
+        });
         Event::ChannelUserevent(ChannelUserevent {
             eventname: name.to_string(),
             userevent,
-            channel: None,
+            channel,
             bridge: None,
             endpoint: None,
         })

@@ -36,7 +36,15 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     if let Some(path) = &args.check_config {
-        return match Config::load(path).and_then(|c| c.check_exposure().map(|_| c)) {
+        let checked = Config::load(path).and_then(|c| {
+            c.check_exposure()?;
+            if let Some(dialplan) = &c.dialplan {
+                ari_dialplan::Dialplan::load(dialplan)
+                    .map_err(|e| ari_server::config::ConfigError(e.to_string()))?;
+            }
+            Ok(c)
+        });
+        return match checked {
             Ok(_) => {
                 println!("{}: OK", path.display());
                 ExitCode::SUCCESS
@@ -96,7 +104,13 @@ fn main() -> ExitCode {
             .map(|(name, u)| format!("{name}{}", if u.read_only { " (read-only)" } else { "" }))
             .collect();
         let default_creds = config.default_credentials_in_force();
-        let server = Server::new(config, logs);
+        let server = match Server::new(config, logs) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        };
         let running = match server.start().await {
             Ok(r) => r,
             Err(e) => {

@@ -8,10 +8,10 @@
 //! than letting it stall the publisher or grow memory without bound.
 
 mod app;
-mod topic;
+pub mod control;
 
+pub use crate::core::Topic;
 pub use app::{AppInfo, Connection, EventFilter, Outgoing};
-pub use topic::Topic;
 
 use app::App;
 use ari_types::{Event, Timestamp};
@@ -194,6 +194,18 @@ impl Stasis {
             return false;
         }
         app.send(&self.encode(event))
+    }
+}
+
+impl crate::core::EventSink for Stasis {
+    fn publish(&self, event: &Event, topics: &[Topic]) {
+        Stasis::publish(self, event, topics);
+    }
+    fn send_to(&self, app: &str, event: &Event) -> bool {
+        Stasis::send_to(self, app, event)
+    }
+    fn forget(&self, topic: &Topic) {
+        self.forget_topic(topic);
     }
 }
 

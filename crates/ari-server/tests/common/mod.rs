@@ -42,14 +42,26 @@ fn rand_u64() -> u64 {
 impl TestServer {
     /// Starts a server with the given extra configuration (TOML) on a free port.
     pub async fn start(extra: &str) -> TestServer {
+        Self::start_in(temp_dir("srv"), extra).await
+    }
+
+    /// Starts a server whose dialplan is `dialplan` (extensions.conf text).
+    pub async fn with_dialplan(dialplan: &str, extra: &str) -> TestServer {
         let dir = temp_dir("srv");
+        let path = dir.join("extensions.conf");
+        std::fs::write(&path, dialplan).unwrap();
+        let extra = format!("dialplan = {:?}\n{extra}", path.display().to_string());
+        Self::start_in(dir, &extra).await
+    }
+
+    async fn start_in(dir: std::path::PathBuf, extra: &str) -> TestServer {
         let toml = format!(
             "port = 0\ndata_dir = {:?}\n{extra}",
             dir.display().to_string()
         );
         let config = Config::parse(&toml).expect("test config");
         let logs = LogChannels::new(dir.join("logs"));
-        let server = Server::new(config, logs);
+        let server = Server::new(config, logs).expect("server");
         let running = server.start().await.expect("bind");
         let base = format!("http://{}/ari", running.addr);
         TestServer {

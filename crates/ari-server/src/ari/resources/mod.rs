@@ -3,6 +3,7 @@
 
 mod applications;
 mod asterisk;
+mod channels;
 mod events;
 
 use super::error::{AriError, Reply};
@@ -22,6 +23,7 @@ pub(super) async fn dispatch(
         "applications" => applications::handle(server, op.nickname, &p),
         "asterisk" => asterisk::handle(server, op.nickname, &p),
         "events" => events::handle(server, op.nickname, &p),
+        "channels" => channels::handle(server, op.nickname, &p).await,
         _ => None,
     };
     reply.unwrap_or_else(|| {

@@ -1,0 +1,259 @@
+//! The execution context of a channel's task: its mailboxes, and the one
+//! place where it waits for anything (a frame, a command, a hangup request,
+//! a deadline). Every dialplan application and the Stasis loop wait through
+//! [`Exec::wait`], so DTMF is always seen and a hangup always interrupts.
+
+use super::channel::{ChanState, Channel, Mailboxes};
+use super::{Core, Frame};
+use ari_types::Event;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+/// A command for a channel in a Stasis application, with where to answer.
+pub struct Control {
+    /// What to do.
+    pub command: Command,
+    /// The outcome, for the caller waiting on it.
+    pub reply: oneshot::Sender<Result<(), CommandError>>,
+}
+
+/// Why a command could not be carried out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandError {
+    /// The channel is no longer in a Stasis application (409).
+    NotInStasis,
+    /// The channel is not in a state that allows it (412).
+    InvalidState(String),
+    /// The request names something that does not exist (400/404/422 by context).
+    Invalid(String),
+}
+
+/// Commands ARI sends to a channel in Stasis.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Answer.
+    Answer,
+    /// Indicate ringing.
+    Ring,
+    /// Stop indicating ringing.
+    RingStop,
+    /// Indicate progress.
+    Progress,
+    /// Put on hold.
+    Hold,
+    /// Take off hold.
+    Unhold,
+    /// Mute a direction (`in`, `out`, `both`).
+    Mute(String),
+    /// Unmute a direction.
+    Unmute(String),
+    /// Send DTMF digits out of the channel.
+    SendDtmf {
+        /// Digits (0-9, A-D, *, #; `,` pauses 500 ms).
+        dtmf: String,
+        /// Milliseconds before the first digit.
+        before: u64,
+        /// Milliseconds between digits.
+        between: u64,
+        /// Length of each digit, in milliseconds.
+        duration: u64,
+        /// Milliseconds after the last digit.
+        after: u64,
+    },
+    /// Leave Stasis and continue in the dialplan.
+    Continue {
+        /// Context (current when empty).
+        context: String,
+        /// Extension (current when empty).
+        exten: String,
+        /// Priority (next when 0... as given).
+        priority: Option<i64>,
+        /// Label, superseding priority.
+        label: String,
+    },
+    /// Move to another Stasis application.
+    Move {
+        /// The application.
+        app: String,
+        /// Its arguments.
+        args: Vec<String>,
+    },
+    /// Set a variable (or function).
+    SetVar {
+        /// Name.
+        name: String,
+        /// Value.
+        value: String,
+    },
+    /// Dial a channel created with `channels/create`.
+    Dial {
+        /// Seconds to wait for an answer (0: forever).
+        timeout: u64,
+        /// The channel that is calling, if any.
+        caller: Option<String>,
+    },
+}
+
+/// What woke a waiting channel.
+pub enum Wake {
+    /// A frame arrived (already accounted for: DTMF published, answers applied).
+    Frame(Frame),
+    /// A command arrived (only when commands were asked for).
+    Control(Control),
+    /// The deadline passed.
+    Timeout,
+    /// A hangup was requested; the channel must wind up.
+    Hangup,
+}
+
+/// Dialplan position to continue at after an application returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Position {
+    /// Context.
+    pub context: String,
+    /// Extension.
+    pub exten: String,
+    /// Priority.
+    pub priority: i64,
+}
+
+/// A channel's task state.
+pub struct Exec {
+    /// The channel.
+    pub chan: Arc<Channel>,
+    /// The core.
+    pub core: Arc<Core>,
+    mail: Mailboxes,
+    /// Set by an application that jumps (Goto, continue): the next position.
+    pub jump: Option<Position>,
+}
+
+impl Exec {
+    /// The execution context of `chan`.
+    pub fn new(chan: Arc<Channel>, core: Arc<Core>, mail: Mailboxes) -> Self {
+        Exec {
+            chan,
+            core,
+            mail,
+            jump: None,
+        }
+    }
+
+    /// Whether a hangup was requested.
+    pub fn hung_up(&self) -> bool {
+        self.mail.hangup.borrow().is_some()
+    }
+
+    /// Waits for the next thing that concerns the channel: a frame, a command
+    /// (when `commands` is true), a hangup request, or the deadline.
+    pub async fn wait(&mut self, deadline: Option<Instant>, commands: bool) -> Wake {
+        if self.hung_up() {
+            return Wake::Hangup;
+        }
+        let sleep = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            biased;
+            _ = self.mail.hangup.changed() => Wake::Hangup,
+            frame = self.mail.inbox.recv() => match frame {
+                Some(f) => {
+                    self.account(&f);
+                    Wake::Frame(f)
+                }
+                None => std::future::pending().await,
+            },
+            c = self.mail.ctl.recv(), if commands => match c {
+                Some(c) => Wake::Control(c),
+                None => std::future::pending().await,
+            },
+            _ = sleep => Wake::Timeout,
+        }
+    }
+
+    /// Sleeps for `ms`, handling frames; false if a hangup came first.
+    pub async fn sleep_ms(&mut self, ms: u64) -> bool {
+        let deadline = Instant::now() + std::time::Duration::from_millis(ms);
+        loop {
+            match self.wait(Some(deadline), false).await {
+                Wake::Timeout => return true,
+                Wake::Hangup => return false,
+                _ => {}
+            }
+        }
+    }
+
+    /// Applies what every received frame means, whoever is waiting.
+    fn account(&self, f: &Frame) {
+        match f {
+            Frame::Dtmf { digit, duration_ms } => {
+                let digit = digit.to_string();
+                let duration_ms = *duration_ms as i64;
+                self.core.publish_channel(&self.chan, |channel| {
+                    Event::ChannelDtmfReceived(ari_types::ChannelDtmfReceived {
+                        digit,
+                        duration_ms,
+                        channel,
+                    })
+                });
+            }
+            Frame::Answer => self.core.set_state(&self.chan, ChanState::Up),
+            Frame::Ringing if self.chan.state() != ChanState::Up => {
+                self.core.set_state(&self.chan, ChanState::Ringing)
+            }
+            _ => {}
+        }
+    }
+
+    /// Refuses every queued command (the channel left Stasis).
+    pub fn refuse_commands(&mut self) {
+        while let Ok(c) = self.mail.ctl.try_recv() {
+            let _ = c.reply.send(Err(CommandError::NotInStasis));
+        }
+    }
+
+    /// Sends DTMF digits out of the channel with ARI's timing.
+    pub async fn send_dtmf(
+        &mut self,
+        dtmf: &str,
+        before: u64,
+        between: u64,
+        duration: u64,
+        after: u64,
+    ) -> bool {
+        if before > 0 && !self.sleep_ms(before).await {
+            return false;
+        }
+        for (i, digit) in dtmf.chars().enumerate() {
+            if i > 0 && between > 0 && !self.sleep_ms(between).await {
+                return false;
+            }
+            if digit == ',' {
+                if !self.sleep_ms(500).await {
+                    return false;
+                }
+                continue;
+            }
+            if !is_dtmf(digit) {
+                continue;
+            }
+            if !self.sleep_ms(duration).await {
+                return false;
+            }
+            self.chan.write(Frame::Dtmf {
+                digit: digit.to_ascii_uppercase(),
+                duration_ms: duration as u32,
+            });
+        }
+        after == 0 || self.sleep_ms(after).await
+    }
+}
+
+/// Whether `c` is a DTMF digit.
+pub fn is_dtmf(c: char) -> bool {
+    matches!(c.to_ascii_uppercase(), '0'..='9' | 'A'..='D' | '*' | '#')
+}
