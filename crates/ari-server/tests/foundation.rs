@@ -529,3 +529,43 @@ async fn asterisk_logging() {
     let (s, _) = t.delete("/asterisk/logging/calls.log").await;
     assert_eq!(s, 404);
 }
+
+#[tokio::test]
+async fn api_documents_are_served() {
+    let t = TestServer::start("").await;
+    let (s, listing) = t.get("/api-docs/resources.json").await;
+    assert_eq!(s, 200);
+    assert_eq!(listing["swaggerVersion"], "1.2");
+    assert_eq!(listing["basePath"], format!("http://{}/ari", t.addr()));
+    let apis = listing["apis"].as_array().unwrap();
+    assert_eq!(apis.len(), ari_spec::RESOURCES.len());
+    for api in apis {
+        let path = api["path"].as_str().unwrap().replace(".{format}", ".json");
+        let (s, decl) = t.get(&path).await;
+        assert_eq!(s, 200, "{path}");
+        assert!(
+            decl["apis"].as_array().is_some_and(|a| !a.is_empty()),
+            "{path}"
+        );
+        assert!(decl["models"].is_object(), "{path}");
+    }
+    let (_, channels) = t.get("/api-docs/channels.json").await;
+    let originate = channels["apis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["operations"].as_array().unwrap())
+        .find(|o| o["nickname"] == "originate")
+        .unwrap();
+    assert_eq!(originate["httpMethod"], "POST");
+    assert_eq!(originate["responseClass"], "Channel");
+    let (s, _) = t.get("/api-docs/nothing.json").await;
+    assert_eq!(s, 404);
+    let (s, openapi) = t.get("/openapi.json").await;
+    assert_eq!(s, 200);
+    assert!(openapi["openapi"].as_str().unwrap().starts_with("3."));
+    assert!(openapi["paths"]["/channels"]["post"].is_object());
+    // Documents need credentials like everything else.
+    let (s, _) = send(t.http.get(t.url("/api-docs/resources.json"))).await;
+    assert_eq!(s, 401);
+}

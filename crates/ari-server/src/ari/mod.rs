@@ -2,6 +2,7 @@
 //! each ARI operation into calls on `stasis` and `core`. Nothing below this
 //! layer sees HTTP.
 
+mod docs;
 pub mod error;
 pub mod params;
 mod resources;
@@ -144,6 +145,11 @@ async fn handle_inner(server: Arc<Server>, req: Request) -> Result<Response, Ari
         .unwrap_or("")
         .to_string();
     let method = req.method().clone();
+    if method == Method::GET {
+        if let Some(doc) = docs::serve(&path, req.headers()) {
+            return Ok(doc?.into_response());
+        }
+    }
     let (resource, op, path_params) = match server.routes.lookup(&method, &path) {
         routes::Lookup::Found(resource, op, params) => (resource, op, params),
         routes::Lookup::WrongMethod(allowed) => {
