@@ -79,6 +79,10 @@ impl Server {
             "Stasis",
             Arc::new(stasis::control::StasisApp(stasis.clone())),
         );
+        core.register_app(
+            "StasisBroadcast",
+            Arc::new(stasis::broadcast::StasisBroadcastApp(stasis.clone())),
+        );
         Ok(Arc::new(Server {
             core,
             stasis,

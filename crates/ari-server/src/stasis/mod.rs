@@ -8,6 +8,7 @@
 //! than letting it stall the publisher or grow memory without bound.
 
 mod app;
+pub mod broadcast;
 pub mod control;
 
 pub use crate::core::Topic;
@@ -33,6 +34,8 @@ pub enum AppError {
 pub struct Stasis {
     apps: RwLock<HashMap<String, Arc<App>>>,
     asterisk_id: Arc<str>,
+    /// Call broadcasts in progress.
+    pub broadcasts: broadcast::Broadcasts,
 }
 
 /// The part of an event every receiver shares: everything but `application`.
@@ -50,6 +53,7 @@ impl Stasis {
         Stasis {
             apps: RwLock::new(HashMap::new()),
             asterisk_id: asterisk_id.into(),
+            broadcasts: Default::default(),
         }
     }
 
