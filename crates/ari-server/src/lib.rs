@@ -43,6 +43,8 @@ pub struct Server {
     /// Routing table built from the API description.
     pub routes: ari::Routes,
     ids: AtomicU64,
+    /// Set when the server stops: open WebSockets close.
+    pub shutdown: tokio::sync::watch::Sender<bool>,
 }
 
 /// A random id in the form of a MAC address, as Asterisk's entity id.
@@ -91,6 +93,7 @@ impl Server {
             started: Timestamp::now(),
             routes: ari::Routes::new(),
             ids: AtomicU64::new(1),
+            shutdown: tokio::sync::watch::Sender::new(false),
             config,
         }))
     }
@@ -153,6 +156,7 @@ impl Server {
             addr,
             stop: Some(stop_tx),
             task,
+            server: self.clone(),
         })
     }
 }
@@ -163,12 +167,14 @@ pub struct Running {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
+    server: Arc<Server>,
 }
 
 impl Running {
-    /// Stops accepting requests and waits for the listener to close. Open
-    /// WebSockets end with the process (or when their peers go away).
+    /// Stops accepting requests, closes open WebSockets, and waits for the
+    /// listener to close.
     pub async fn stop(mut self) {
+        self.server.shutdown.send_replace(true);
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }

@@ -569,3 +569,13 @@ async fn api_documents_are_served() {
     let (s, _) = send(t.http.get(t.url("/api-docs/resources.json"))).await;
     assert_eq!(s, 401);
 }
+
+#[tokio::test]
+async fn stopping_the_server_closes_websockets() {
+    let mut t = TestServer::start("").await;
+    let mut ws = t.ws("app=bye").await;
+    eventually(|| t.server.stasis.is_registered("bye")).await;
+    t.running.take().unwrap().stop().await;
+    assert!(ws.next().await.is_none(), "the socket closes");
+    eventually(|| !t.server.stasis.is_registered("bye")).await;
+}

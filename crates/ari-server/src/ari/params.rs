@@ -88,12 +88,12 @@ impl Params {
                 ParamKind::Body => match body.as_ref() {
                     None => None,
                     Some(b) => match b.get(p.name) {
-                        None | Some(Json::Null) | Some(Json::Object(_)) => {
+                        None | Some(Json::Null) | Some(Json::Object(_)) | Some(Json::Array(_)) => {
                             Some(Raw::Object(b.clone()))
                         }
                         Some(_) => {
                             return Err(AriError::bad_request(format!(
-                                "'{}' must be a JSON object",
+                                "'{}' must be a JSON object or list",
                                 p.name
                             )))
                         }

@@ -85,9 +85,11 @@ async fn run(server: Arc<Server>, socket: WebSocket, apps: Vec<String>, subscrib
     let idle_timeout = Duration::from_millis(ws_config.idle_timeout_ms);
     let mut ping = tokio::time::interval_at(Instant::now() + ping_every, ping_every);
     let mut last_heard = Instant::now();
+    let mut shutdown = server.shutdown.subscribe();
     let reason = loop {
         tokio::select! {
             biased;
+            _ = shutdown.changed() => break "the server is stopping",
             _ = close.notified() => break "its event queue overflowed",
             out = rx.recv() => {
                 // `conn` keeps a sender alive, so the queue never reports closed.
