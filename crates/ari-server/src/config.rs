@@ -45,6 +45,16 @@ pub struct Config {
     pub default_language: String,
     /// Events WebSocket settings.
     pub websocket: WebSocketConfig,
+    /// Music-on-hold classes by name.
+    pub moh: BTreeMap<String, MohClass>,
+}
+
+/// A music-on-hold class.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MohClass {
+    /// Directory whose sound files are played in a loop.
+    pub directory: PathBuf,
 }
 
 /// One ARI user.
@@ -107,6 +117,7 @@ impl Default for Config {
             system_name: String::new(),
             default_language: "en".to_string(),
             websocket: WebSocketConfig::default(),
+            moh: BTreeMap::new(),
         }
     }
 }

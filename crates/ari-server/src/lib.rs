@@ -43,6 +43,8 @@ pub struct Server {
     /// Routing table built from the API description.
     pub routes: ari::Routes,
     ids: AtomicU64,
+    /// HTTP client for remote media (`sound:http://...`).
+    pub http: reqwest::Client,
     /// Set when the server stops: open WebSockets close.
     pub shutdown: tokio::sync::watch::Sender<bool>,
 }
@@ -72,8 +74,17 @@ impl Server {
         let asterisk_id = config.entity_id.clone().unwrap_or_else(random_entity_id);
         let core = core::Core::new(
             dialplan,
-            config.channelvars.clone(),
-            config.default_language.clone(),
+            core::Settings {
+                channelvars: config.channelvars.clone(),
+                default_language: config.default_language.clone(),
+                sound_dirs: config.sound_dirs.clone(),
+                recordings_dir: config.data_dir.join("recordings"),
+                moh: config
+                    .moh
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.directory.clone()))
+                    .collect(),
+            },
         );
         let stasis = Arc::new(Stasis::new(&asterisk_id));
         core.set_sink(stasis.clone());
@@ -94,6 +105,10 @@ impl Server {
             routes: ari::Routes::new(),
             ids: AtomicU64::new(1),
             shutdown: tokio::sync::watch::Sender::new(false),
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(10))
+                .build()
+                .unwrap_or_default(),
             config,
         }))
     }

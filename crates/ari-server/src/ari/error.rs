@@ -67,6 +67,8 @@ pub enum Reply {
     Empty(StatusCode),
     /// Raw bytes with their content type (recording files).
     Bytes(&'static str, Vec<u8>),
+    /// 201 Created: the `Location` (below `/ari`) and the JSON body.
+    Created(String, Vec<u8>),
 }
 
 impl Reply {
@@ -107,6 +109,13 @@ impl IntoResponse for Reply {
         match self {
             Reply::Json(status, body) => json_response(status, body),
             Reply::Empty(status) => status.into_response(),
+            Reply::Created(location, body) => {
+                let mut r = json_response(StatusCode::CREATED, body);
+                if let Ok(v) = HeaderValue::from_str(&format!("/ari{location}")) {
+                    r.headers_mut().insert(header::LOCATION, v);
+                }
+                r
+            }
             Reply::Bytes(content_type, body) => {
                 let mut r = body.into_response();
                 r.headers_mut()

@@ -117,7 +117,11 @@ impl Params {
                             .map(|(_, v)| v.clone());
                         let first = found.next()?;
                         if p.allow_multiple {
-                            Some(Raw::Items(std::iter::once(first).chain(found).collect()))
+                            // Query values are comma-separated lists; JSON
+                            // array items are taken whole (a tone string
+                            // may contain commas).
+                            let all = std::iter::once(first).chain(found);
+                            Some(Raw::Items(all.flat_map(|v| split_list(&v)).collect()))
                         } else {
                             Some(Raw::Text(first))
                         }
@@ -149,8 +153,7 @@ impl Params {
             Raw::Object(m) => return Ok(Value::Object(m)),
             Raw::Items(items) => {
                 let items: Vec<String> = items
-                    .iter()
-                    .flat_map(|i| i.split(','))
+                    .into_iter()
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
                     .collect();
@@ -169,7 +172,7 @@ impl Params {
             Raw::Text(t) => t,
         };
         if p.allow_multiple {
-            return Self::check(p, Raw::Items(vec![text]));
+            return Self::check(p, Raw::Items(split_list(&text)));
         }
         let value = match p.data_type {
             DataType::String => {
@@ -307,6 +310,11 @@ impl Params {
             _ => None,
         }
     }
+}
+
+/// The items of a comma-separated list.
+fn split_list(s: &str) -> Vec<String> {
+    s.split(',').map(str::to_string).collect()
 }
 
 fn check_allowed(name: &str, value: &str, allowed: &[&str]) -> Result<(), AriError> {

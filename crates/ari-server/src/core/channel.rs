@@ -208,9 +208,14 @@ impl Channel {
     }
 
     /// Sends a frame out of the channel: to the other half of a Local pair.
+    /// Audio sent while the outgoing direction is muted becomes silence.
     pub fn write(&self, frame: Frame) {
-        if let Some(peer) = self.peer() {
-            peer.deliver(frame);
+        let Some(peer) = self.peer() else { return };
+        match frame {
+            Frame::Voice(samples) if self.data.lock().muted.1 => {
+                peer.deliver(Frame::Voice(vec![0; samples.len()].into()));
+            }
+            f => peer.deliver(f),
         }
     }
 

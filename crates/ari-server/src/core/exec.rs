@@ -86,6 +86,18 @@ pub enum Command {
         /// Value.
         value: String,
     },
+    /// Queue a playback on the channel.
+    Play(Arc<super::media::playback::Playback>),
+    /// Start recording what the channel hears.
+    Record(Arc<super::media::record::LiveRecording>),
+    /// Start music on hold of a class.
+    StartMoh(String),
+    /// Stop music on hold.
+    StopMoh,
+    /// Start sending silence.
+    StartSilence,
+    /// Stop sending silence.
+    StopSilence,
     /// Dial a channel created with `channels/create`.
     Dial {
         /// Seconds to wait for an answer (0: forever).
@@ -103,8 +115,22 @@ pub enum Wake {
     Control(Control),
     /// The deadline passed.
     Timeout,
+    /// The last queued playback finished.
+    PlaybacksDone,
+    /// The recording ended (stopped, limit reached, terminating DTMF).
+    RecordingDone,
     /// A hangup was requested; the channel must wind up.
     Hangup,
+}
+
+/// What a `select!` round of [`Exec::wait`] found.
+enum Got {
+    Hangup,
+    Frame(Frame),
+    Control(Control),
+    Timeout,
+    Tick,
+    Recording,
 }
 
 /// Dialplan position to continue at after an application returns.
@@ -127,6 +153,8 @@ pub struct Exec {
     mail: Mailboxes,
     /// Set by an application that jumps (Goto, continue): the next position.
     pub jump: Option<Position>,
+    /// What the channel sends and records.
+    pub media: super::media::Media,
 }
 
 impl Exec {
@@ -137,6 +165,7 @@ impl Exec {
             core,
             mail,
             jump: None,
+            media: Default::default(),
         }
     }
 
@@ -146,32 +175,92 @@ impl Exec {
     }
 
     /// Waits for the next thing that concerns the channel: a frame, a command
-    /// (when `commands` is true), a hangup request, or the deadline.
+    /// (when `commands` is true), a hangup request, or the deadline. Media
+    /// runs meanwhile: frames are sent every 20 ms while something plays,
+    /// and the recording is kept up to date.
     pub async fn wait(&mut self, deadline: Option<Instant>, commands: bool) -> Wake {
-        if self.hung_up() {
-            return Wake::Hangup;
-        }
-        let sleep = async {
-            match deadline {
-                Some(d) => tokio::time::sleep_until(d).await,
-                None => std::future::pending().await,
+        loop {
+            if self.hung_up() {
+                return Wake::Hangup;
             }
-        };
-        tokio::select! {
-            biased;
-            _ = self.mail.hangup.changed() => Wake::Hangup,
-            frame = self.mail.inbox.recv() => match frame {
-                Some(f) => {
-                    self.account(&f);
-                    Wake::Frame(f)
+            let sleep = async {
+                match deadline {
+                    Some(d) => tokio::time::sleep_until(d).await,
+                    None => std::future::pending().await,
                 }
-                None => std::future::pending().await,
-            },
-            c = self.mail.ctl.recv(), if commands => match c {
-                Some(c) => Wake::Control(c),
-                None => std::future::pending().await,
-            },
-            _ = sleep => Wake::Timeout,
+            };
+            let recording = self
+                .media
+                .recording
+                .as_ref()
+                .map(|r| (r.handle.clone(), r.deadline()));
+            let recording_due = async {
+                match &recording {
+                    Some((handle, due)) => {
+                        tokio::select! {
+                            _ = handle.requested() => {}
+                            _ = tokio::time::sleep_until(*due) => {}
+                        }
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            let sending = self.media.sending();
+            let media = &mut self.media;
+            let mail = &mut self.mail;
+            let got = tokio::select! {
+                biased;
+                _ = mail.hangup.changed() => Got::Hangup,
+                frame = mail.inbox.recv() => match frame {
+                    Some(f) => Got::Frame(f),
+                    None => std::future::pending().await,
+                },
+                c = mail.ctl.recv(), if commands => match c {
+                    Some(c) => Got::Control(c),
+                    None => std::future::pending().await,
+                },
+                _ = media.tick(), if sending => Got::Tick,
+                _ = recording_due => Got::Recording,
+                _ = sleep => Got::Timeout,
+            };
+            match got {
+                Got::Hangup => return Wake::Hangup,
+                Got::Control(c) => return Wake::Control(c),
+                Got::Timeout => return Wake::Timeout,
+                Got::Frame(f) => {
+                    if self.account(&f) {
+                        return Wake::RecordingDone;
+                    }
+                    return Wake::Frame(f);
+                }
+                Got::Tick => {
+                    let had_playbacks = !self.media.queue.is_empty();
+                    if let Some(frame) = self.media.produce(&self.core) {
+                        self.chan.write(Frame::Voice(frame.into()));
+                    }
+                    if had_playbacks && self.media.queue.is_empty() {
+                        return Wake::PlaybacksDone;
+                    }
+                }
+                Got::Recording => {
+                    let end = self
+                        .media
+                        .recording
+                        .as_mut()
+                        .and_then(|r| r.check(Instant::now()));
+                    if let Some(end) = end {
+                        self.end_recording(end);
+                        return Wake::RecordingDone;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends the channel's recording, if any.
+    pub fn end_recording(&mut self, how: super::media::record::End) {
+        if let Some(rec) = self.media.recording.take() {
+            rec.finish(&self.core, how);
         }
     }
 
@@ -187,10 +276,29 @@ impl Exec {
         }
     }
 
-    /// Applies what every received frame means, whoever is waiting.
-    fn account(&self, f: &Frame) {
+    /// Applies what every received frame means, whoever is waiting. True if
+    /// it ended the channel's recording.
+    fn account(&mut self, f: &Frame) -> bool {
         match f {
+            Frame::Voice(samples) => {
+                if let Some(rec) = self.media.recording.as_mut() {
+                    if self.chan.with(|d| d.muted.0) {
+                        rec.push(&vec![0; samples.len()]);
+                    } else {
+                        rec.push(samples);
+                    }
+                }
+            }
             Frame::Dtmf { digit, duration_ms } => {
+                if self
+                    .media
+                    .recording
+                    .as_ref()
+                    .is_some_and(|r| r.terminates_on(*digit))
+                {
+                    self.end_recording(super::media::record::End::Dtmf);
+                    return true;
+                }
                 let digit = digit.to_string();
                 let duration_ms = *duration_ms as i64;
                 self.core.publish_channel(&self.chan, |channel| {
@@ -207,6 +315,7 @@ impl Exec {
             }
             _ => {}
         }
+        false
     }
 
     /// Refuses every queued command (the channel left Stasis).
@@ -214,6 +323,49 @@ impl Exec {
         while let Ok(c) = self.mail.ctl.try_recv() {
             let _ = c.reply.send(Err(CommandError::NotInStasis));
         }
+    }
+
+    /// Queues a playback; the first in the queue starts at once.
+    pub fn queue_playback(&mut self, handle: Arc<super::media::playback::Playback>) {
+        let mut run = self.core.media.run(handle);
+        if self.media.queue.is_empty() {
+            run.start(&self.core);
+        }
+        self.media.queue.push_back(run);
+        self.media.sync_clock();
+    }
+
+    /// Starts recording what the channel hears (false if it could not start:
+    /// the recording has failed and said so).
+    pub fn start_recording(&mut self, handle: Arc<super::media::record::LiveRecording>) -> bool {
+        if self.media.recording.is_some() {
+            handle.fail(&self.core, "the channel is already being recorded");
+            return false;
+        }
+        let dir = self.core.media.sounds.recordings_dir().to_path_buf();
+        match super::media::record::Recorder::start(&self.core, handle.clone(), &dir) {
+            Ok(r) => {
+                if handle.options.beep {
+                    self.queue_beep();
+                }
+                self.media.recording = Some(r);
+                true
+            }
+            Err(e) => {
+                handle.fail(&self.core, &e);
+                false
+            }
+        }
+    }
+
+    fn queue_beep(&mut self) {
+        let beep = super::media::playback::Playback::quiet(
+            format!("beep-{}", self.chan.id),
+            super::Topic::Channel(self.chan.id.clone()),
+            String::new(),
+            vec!["tone:!1000/250".into()],
+        );
+        self.queue_playback(beep);
     }
 
     /// Sends DTMF digits out of the channel with ARI's timing.

@@ -223,9 +223,11 @@ async fn dialed(x: &mut Exec) {
                     _ => {}
                 }
                 match (&f, x.chan.linked()) {
-                    (Frame::Dtmf { .. } | Frame::Hold | Frame::Unhold, Some(other)) => {
-                        other.write(f.clone())
-                    }
+                    (
+                        Frame::Dtmf { .. } | Frame::Voice(_) | Frame::Hold | Frame::Unhold,
+                        Some(other),
+                    ) => other.write(f.clone()),
+                    (Frame::Dtmf { .. } | Frame::Voice(_), None) => {}
                     _ => x.chan.report(Progress::Frame(x.chan.id.clone(), f)),
                 }
             }
@@ -405,7 +407,7 @@ async fn dial(
         tokio::select! {
             w = x.wait(None, false) => match w {
                 Wake::Hangup => break AppResult::Hangup,
-                Wake::Frame(f @ (Frame::Dtmf { .. } | Frame::Hold | Frame::Unhold)) => peer.write(f),
+                Wake::Frame(f @ (Frame::Dtmf { .. } | Frame::Voice(_) | Frame::Hold | Frame::Unhold)) => peer.write(f),
                 _ => {}
             },
             p = rx.recv() => match p {

@@ -8,6 +8,7 @@ pub mod channel;
 pub mod exec;
 pub mod functions;
 pub mod local;
+pub mod media;
 pub mod modules;
 pub mod pbx;
 mod topic;
@@ -50,6 +51,8 @@ pub enum Frame {
     Hold,
     /// The far end took the call off hold.
     Unhold,
+    /// 20 ms of audio: signed-linear samples at 8 kHz.
+    Voice(Arc<[i16]>),
 }
 
 /// Where the core's events go.
@@ -80,6 +83,21 @@ pub trait DialplanApp: Send + Sync {
     fn exec<'a>(&'a self, x: &'a mut Exec, data: String) -> AppFuture<'a>;
 }
 
+/// What the core is configured with.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// Variables shown in every snapshot's `channelvars`.
+    pub channelvars: Vec<String>,
+    /// Language of new channels.
+    pub default_language: String,
+    /// Directories searched for sounds.
+    pub sound_dirs: Vec<std::path::PathBuf>,
+    /// Where recordings are stored.
+    pub recordings_dir: std::path::PathBuf,
+    /// Music-on-hold classes: name to directory.
+    pub moh: BTreeMap<String, std::path::PathBuf>,
+}
+
 /// Server-wide state below the ARI layer.
 pub struct Core {
     globals: RwLock<BTreeMap<String, String>>,
@@ -89,6 +107,8 @@ pub struct Core {
     dialplan: RwLock<Arc<Dialplan>>,
     apps: RwLock<HashMap<String, Arc<dyn DialplanApp>>>,
     sink: OnceLock<Arc<dyn EventSink>>,
+    /// Sounds, playbacks, recordings, music on hold.
+    pub media: media::MediaRegistry,
     /// Variables shown in every snapshot's `channelvars`.
     channelvars: Vec<String>,
     /// Language of new channels.
@@ -98,12 +118,15 @@ pub struct Core {
 }
 
 impl Core {
-    /// A core with the given dialplan, snapshot variables and default language.
-    pub fn new(
-        dialplan: Dialplan,
-        channelvars: Vec<String>,
-        default_language: String,
-    ) -> Arc<Self> {
+    /// A core with the given dialplan and settings.
+    pub fn new(dialplan: Dialplan, settings: Settings) -> Arc<Self> {
+        let Settings {
+            channelvars,
+            default_language,
+            sound_dirs,
+            recordings_dir,
+            moh,
+        } = settings;
         let globals = dialplan.globals().iter().cloned().collect();
         let core = Arc::new(Core {
             globals: RwLock::new(globals),
@@ -112,6 +135,12 @@ impl Core {
             dialplan: RwLock::new(Arc::new(dialplan)),
             apps: RwLock::new(HashMap::new()),
             sink: OnceLock::new(),
+            media: media::MediaRegistry::new(
+                sound_dirs,
+                recordings_dir,
+                moh,
+                default_language.clone(),
+            ),
             channelvars,
             default_language,
             uniq: AtomicU64::new(0),
@@ -274,6 +303,8 @@ impl Core {
         tokio::spawn(async move {
             local::run(&mut x, start).await;
             x.refuse_commands();
+            let core = x.core.clone();
+            x.media.shutdown(&core);
             x.core.destroy(&x.chan);
         });
     }

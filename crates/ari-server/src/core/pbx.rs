@@ -4,7 +4,10 @@ use super::cause;
 use super::channel::ChanState;
 use super::exec::{Exec, Position, Wake};
 use super::functions;
-use super::{AppFuture, AppResult, Core, DialplanApp, Frame};
+use super::media::moh::Moh;
+use super::media::playback::Playback;
+use super::media::record;
+use super::{AppFuture, AppResult, Core, DialplanApp, Frame, Topic};
 use ari_types::Event;
 use std::sync::Arc;
 
@@ -131,6 +134,9 @@ pub fn register_builtin_apps(core: &Arc<Core>) {
         ("SendDTMF", app_senddtmf),
         ("Echo", app_echo),
         ("Dial", super::local::app_dial),
+        ("Playback", app_playback),
+        ("Record", app_record),
+        ("MusicOnHold", app_moh),
     ];
     for (name, f) in apps {
         core.register_app(name, Arc::new(FnApp(*f)));
@@ -298,9 +304,138 @@ fn app_echo(x: &mut Exec, _data: String) -> AppFuture<'_> {
             match x.wait(None, false).await {
                 Wake::Hangup => return AppResult::Hangup,
                 Wake::Frame(Frame::Dtmf { digit: '#', .. }) => return AppResult::Continue,
-                Wake::Frame(f @ Frame::Dtmf { .. }) => x.chan.write(f),
+                Wake::Frame(f @ (Frame::Dtmf { .. } | Frame::Voice(_))) => x.chan.write(f),
                 _ => {}
             }
         }
+    })
+}
+
+fn app_playback(x: &mut Exec, data: String) -> AppFuture<'_> {
+    Box::pin(async move {
+        let args = ari_dialplan::split_args(&data);
+        let files: Vec<String> = args
+            .first()
+            .map(|f| {
+                f.split('&')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| format!("sound:{s}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !args.get(1).is_some_and(|o| o.contains("noanswer")) {
+            answer(x);
+        }
+        let language = x.chan.with(|d| d.language.clone());
+        let handle = Playback::quiet(
+            format!("dialplan-{}", x.chan.id),
+            Topic::Channel(x.chan.id.clone()),
+            language,
+            files,
+        );
+        x.queue_playback(handle.clone());
+        loop {
+            match x.wait(None, false).await {
+                Wake::Hangup => return AppResult::Hangup,
+                Wake::PlaybacksDone => break,
+                _ => {}
+            }
+        }
+        let status = if handle.failed() { "FAILED" } else { "SUCCESS" };
+        x.core.set_var(&x.chan, "PLAYBACKSTATUS", status);
+        AppResult::Continue
+    })
+}
+
+fn app_record(x: &mut Exec, data: String) -> AppFuture<'_> {
+    Box::pin(async move {
+        let args = ari_dialplan::split_args(&data);
+        let file = args.first().cloned().unwrap_or_default();
+        let (name, format_name) = file.rsplit_once('.').unwrap_or((&file, "wav"));
+        let format = ari_media::Format::from_ari_name(format_name);
+        let (true, Some(format)) = (record::valid_name(name), format) else {
+            tracing::warn!(channel = %x.chan.name, "Record: invalid file '{file}'");
+            x.core.set_var(&x.chan, "RECORD_STATUS", "ERROR");
+            return AppResult::Continue;
+        };
+        let seconds = |i: usize| {
+            args.get(i)
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .filter(|n| *n > 0)
+                .map(std::time::Duration::from_secs)
+        };
+        answer(x);
+        let options = record::Options {
+            name: name.to_string(),
+            format,
+            format_name: format_name.to_string(),
+            max_duration: seconds(2),
+            max_silence: seconds(1),
+            if_exists: "overwrite".into(),
+            beep: !args.get(3).is_some_and(|o| o.contains('q')),
+            terminate_on: "#".into(),
+        };
+        let handle = record::LiveRecording::new(options, Topic::Channel(x.chan.id.clone()), true);
+        if !x.start_recording(handle.clone()) {
+            x.core.set_var(&x.chan, "RECORD_STATUS", "ERROR");
+            return AppResult::Continue;
+        }
+        loop {
+            match x.wait(None, false).await {
+                Wake::Hangup => {
+                    x.end_recording(record::End::Hangup);
+                    x.core.set_var(&x.chan, "RECORD_STATUS", "HANGUP");
+                    return AppResult::Hangup;
+                }
+                Wake::RecordingDone => break,
+                _ => {}
+            }
+        }
+        let status = match handle.ended() {
+            Some(record::End::Dtmf) => "DTMF",
+            Some(record::End::MaxSilence) => "SILENCE",
+            Some(record::End::MaxDuration) => "TIMEOUT",
+            Some(_) => "SUCCESS",
+            None => "ERROR",
+        };
+        x.core.set_var(&x.chan, "RECORD_STATUS", status);
+        AppResult::Continue
+    })
+}
+
+fn app_moh(x: &mut Exec, data: String) -> AppFuture<'_> {
+    Box::pin(async move {
+        let args = ari_dialplan::split_args(&data);
+        let class = args
+            .first()
+            .filter(|c| !c.is_empty())
+            .cloned()
+            .unwrap_or_else(|| "default".into());
+        let Some(dir) = x
+            .core
+            .media
+            .moh_dir(&class)
+            .map(|d| d.map(std::path::Path::to_path_buf))
+        else {
+            tracing::warn!(channel = %x.chan.name, "MusicOnHold: unknown class '{class}'");
+            return AppResult::Continue;
+        };
+        x.media.moh = Some(Moh::new(&class, dir.as_deref()));
+        x.media.sync_clock();
+        let deadline = args
+            .get(1)
+            .and_then(|s| seconds_to_ms(s))
+            .filter(|ms| *ms > 0)
+            .map(|ms| tokio::time::Instant::now() + std::time::Duration::from_millis(ms));
+        let result = loop {
+            match x.wait(deadline, false).await {
+                Wake::Hangup => break AppResult::Hangup,
+                Wake::Timeout => break AppResult::Continue,
+                _ => {}
+            }
+        };
+        x.media.moh = None;
+        x.media.sync_clock();
+        result
     })
 }

@@ -10,8 +10,10 @@ use crate::core::cause;
 use crate::core::channel::ChanState;
 use crate::core::exec::{Command, CommandError, Control, Exec, Position, Wake};
 use crate::core::local::{self, LocalTarget};
+use crate::core::media::moh::Moh;
 use crate::core::{functions, pbx, AppFuture, AppResult, DialplanApp, Frame, Topic};
 use ari_types::Event;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -108,6 +110,7 @@ async fn control_loop(stasis: &Stasis, x: &mut Exec, app: &str) -> Leave {
         let deadline = dialing.as_ref().and_then(|d| d.deadline);
         match x.wait(deadline, true).await {
             Wake::Hangup => return Leave::Hangup,
+            Wake::PlaybacksDone | Wake::RecordingDone => {}
             Wake::Timeout => {
                 if let Some(d) = dialing.take() {
                     publish_dial(x, &d, "NOANSWER");
@@ -316,6 +319,49 @@ fn execute(
                 );
                 ok
             }
+        }
+        Command::Play(handle) => {
+            x.queue_playback(handle);
+            ok
+        }
+        Command::Record(handle) => {
+            if x.media.recording.is_some() {
+                return Outcome::Done(Err(CommandError::InvalidState(
+                    "The channel is already being recorded".into(),
+                )));
+            }
+            x.start_recording(handle);
+            ok
+        }
+        Command::StartMoh(class) => {
+            let Some(dir) = x
+                .core
+                .media
+                .moh_dir(&class)
+                .map(|d| d.map(Path::to_path_buf))
+            else {
+                return Outcome::Done(Err(CommandError::Invalid(format!(
+                    "Unknown music on hold class '{class}'"
+                ))));
+            };
+            x.media.moh = Some(Moh::new(&class, dir.as_deref()));
+            x.media.sync_clock();
+            ok
+        }
+        Command::StopMoh => {
+            x.media.moh = None;
+            x.media.sync_clock();
+            ok
+        }
+        Command::StartSilence => {
+            x.media.silence = true;
+            x.media.sync_clock();
+            ok
+        }
+        Command::StopSilence => {
+            x.media.silence = false;
+            x.media.sync_clock();
+            ok
         }
         Command::Dial { timeout, caller } => {
             if dialing.is_some() || x.chan.state() == ChanState::Up {

@@ -54,6 +54,37 @@ impl TestServer {
         Self::start_in(dir, &extra).await
     }
 
+    /// Starts a server with `dialplan`, whose sounds live in `<dir>/sounds`.
+    pub async fn with_media(dialplan: &str, extra: &str) -> TestServer {
+        let dir = temp_dir("srv");
+        let path = dir.join("extensions.conf");
+        std::fs::write(&path, dialplan).unwrap();
+        std::fs::create_dir_all(dir.join("sounds/en")).unwrap();
+        let extra = format!(
+            "dialplan = {:?}\nsound_dirs = [{:?}]\n{extra}",
+            path.display().to_string(),
+            dir.join("sounds").display().to_string()
+        );
+        Self::start_in(dir, &extra).await
+    }
+
+    /// Writes a sine tone as `<dir>/sounds/en/<name>.wav`.
+    pub fn write_tone(&self, name: &str, freq: f64, ms: u32) {
+        let n = (8000 * ms / 1000) as usize;
+        let samples: Vec<i16> = (0..n)
+            .map(|i| {
+                ((i as f64 * freq * 2.0 * std::f64::consts::PI / 8000.0).sin() * 8000.0) as i16
+            })
+            .collect();
+        let bytes = ari_media::encode(
+            &ari_media::Audio::new(8000, samples),
+            ari_media::Format::Wav,
+        );
+        let path = self.dir.join(format!("sounds/en/{name}.wav"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
     async fn start_in(dir: std::path::PathBuf, extra: &str) -> TestServer {
         let toml = format!(
             "port = 0\ndata_dir = {:?}\n{extra}",

@@ -1,5 +1,6 @@
 //! `channels`: originate, create, dial, and control of channels in Stasis.
 
+use super::media;
 use crate::ari::error::{AriError, Reply};
 use crate::ari::params::Params;
 use crate::core::channel::Channel;
@@ -220,6 +221,43 @@ fn dtmf_command(p: &Params) -> Result<Command, AriError> {
     })
 }
 
+async fn play(server: &Server, p: &Params) -> Result<Reply, AriError> {
+    let chan = find(server, p)?;
+    if chan.stasis_app().is_none() {
+        return Err(AriError::conflict("Channel not in Stasis application"));
+    }
+    let language = chan.with(|d| d.language.clone());
+    let handle = media::playback(server, p, Topic::Channel(chan.id.clone()), language).await?;
+    let snapshot = handle.snapshot();
+    if let Err(e) = send(&chan, Command::Play(handle.clone())).await {
+        server.core.media.forget_playback(&handle.id);
+        return Err(e);
+    }
+    media::created(format!("/playbacks/{}", snapshot.id), &snapshot)
+}
+
+async fn record(server: &Server, p: &Params) -> Result<Reply, AriError> {
+    let chan = find(server, p)?;
+    if chan.stasis_app().is_none() {
+        return Err(AriError::conflict("Channel not in Stasis application"));
+    }
+    if chan.with(|d| d.bridge.is_some()) {
+        return Err(AriError::conflict(
+            "Channel is bridged: record the bridge instead",
+        ));
+    }
+    let handle = media::recording(server, p, Topic::Channel(chan.id.clone()))?;
+    if let Err(e) = send(&chan, Command::Record(handle.clone())).await {
+        server.core.media.forget_recording(&handle.options.name);
+        return Err(match e.status.as_u16() {
+            412 => AriError::conflict(e.message),
+            _ => e,
+        });
+    }
+    let snapshot = handle.snapshot();
+    media::created(format!("/recordings/live/{}", snapshot.name), &snapshot)
+}
+
 fn args_list(s: Option<&str>) -> Vec<String> {
     s.filter(|a| !a.is_empty())
         .map(|a| a.split(',').map(str::to_string).collect())
@@ -333,6 +371,19 @@ pub(super) async fn handle(
                 other => other,
             }
         }
+        "play" | "playWithId" => play(server, p).await,
+        "record" => record(server, p).await,
+        "startMoh" => {
+            let class = p
+                .str("mohClass")
+                .filter(|c| !c.is_empty())
+                .unwrap_or("default")
+                .to_string();
+            control(server, p, Command::StartMoh(class)).await
+        }
+        "stopMoh" => control(server, p, Command::StopMoh).await,
+        "startSilence" => control(server, p, Command::StartSilence).await,
+        "stopSilence" => control(server, p, Command::StopSilence).await,
         "rtpstatistics" => find(server, p).and_then(|_| {
             Err(AriError::not_found(
                 "Channel has no RTP statistics: it is not an RTP channel",

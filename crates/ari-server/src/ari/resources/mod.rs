@@ -5,6 +5,10 @@ mod applications;
 mod asterisk;
 mod channels;
 mod events;
+pub(crate) mod media;
+mod playbacks;
+mod recordings;
+mod sounds;
 
 use super::error::{AriError, Reply};
 use super::params::Params;
@@ -24,6 +28,9 @@ pub(super) async fn dispatch(
         "asterisk" => asterisk::handle(server, op.nickname, &p),
         "events" => events::handle(server, op.nickname, &p),
         "channels" => channels::handle(server, op.nickname, &p).await,
+        "playbacks" => playbacks::handle(server, op.nickname, &p),
+        "recordings" => recordings::handle(server, op.nickname, &p),
+        "sounds" => sounds::handle(server, op.nickname, &p),
         _ => None,
     };
     reply.unwrap_or_else(|| {
