@@ -122,7 +122,7 @@ impl Server {
     pub fn source_exists(&self, topic: &Topic) -> bool {
         match topic {
             Topic::Channel(id) => id.is_empty() || self.core.channel(id).is_some(),
-            Topic::Bridge(id) => id.is_empty(),
+            Topic::Bridge(id) => id.is_empty() || self.core.bridge(id).is_some(),
             Topic::Endpoint(id) => id.is_empty() || id == "Local",
             Topic::Device(name) => !name.is_empty(),
         }

@@ -112,6 +112,8 @@ pub struct Channel {
     parked: Mutex<Option<Mailboxes>>,
     /// Who wants to hear about this (dialled) channel's progress.
     observer: Mutex<Option<mpsc::UnboundedSender<Progress>>>,
+    /// The bridge the channel is in.
+    bridge: Mutex<Option<Arc<super::bridge::Bridge>>>,
 }
 
 /// What a dialled channel reports to the channel dialling it.
@@ -152,7 +154,18 @@ impl Channel {
             link: Mutex::new(Weak::new()),
             parked: Mutex::new(Some(Mailboxes { inbox, ctl, hangup })),
             observer: Mutex::new(None),
+            bridge: Mutex::new(None),
         })
+    }
+
+    /// The bridge the channel is in.
+    pub fn bridge(&self) -> Option<Arc<super::bridge::Bridge>> {
+        self.bridge.lock().clone()
+    }
+
+    /// Records which bridge the channel is in.
+    pub fn set_bridge(&self, bridge: Option<Arc<super::bridge::Bridge>>) {
+        *self.bridge.lock() = bridge;
     }
 
     /// Takes the parked mailboxes (once: the channel's task owns them).

@@ -281,12 +281,18 @@ impl Exec {
     fn account(&mut self, f: &Frame) -> bool {
         match f {
             Frame::Voice(samples) => {
+                let silenced;
+                let samples = if self.chan.with(|d| d.muted.0) {
+                    silenced = Arc::<[i16]>::from(vec![0; samples.len()]);
+                    &silenced
+                } else {
+                    samples
+                };
                 if let Some(rec) = self.media.recording.as_mut() {
-                    if self.chan.with(|d| d.muted.0) {
-                        rec.push(&vec![0; samples.len()]);
-                    } else {
-                        rec.push(samples);
-                    }
+                    rec.push(samples);
+                }
+                if let Some(bridge) = self.chan.bridge() {
+                    bridge.feed_voice(&self.chan.id, samples);
                 }
             }
             Frame::Dtmf { digit, duration_ms } => {
@@ -308,6 +314,9 @@ impl Exec {
                         channel,
                     })
                 });
+                if let Some(bridge) = self.chan.bridge() {
+                    bridge.feed_dtmf(&self.chan.id, f);
+                }
             }
             Frame::Answer => self.core.set_state(&self.chan, ChanState::Up),
             Frame::Ringing if self.chan.state() != ChanState::Up => {

@@ -3,6 +3,7 @@
 //! or JSON; tests can drive it with no socket open. Events leave through an
 //! [`EventSink`] (Stasis implements it) as typed values naming their topics.
 
+pub mod bridge;
 pub mod cause;
 pub mod channel;
 pub mod exec;
@@ -104,6 +105,7 @@ pub struct Core {
     /// The server's optional and built-in modules.
     pub modules: Modules,
     channels: RwLock<HashMap<String, Arc<Channel>>>,
+    bridges: RwLock<HashMap<String, Arc<bridge::Bridge>>>,
     dialplan: RwLock<Arc<Dialplan>>,
     apps: RwLock<HashMap<String, Arc<dyn DialplanApp>>>,
     sink: OnceLock<Arc<dyn EventSink>>,
@@ -132,6 +134,7 @@ impl Core {
             globals: RwLock::new(globals),
             modules: Modules::new(),
             channels: RwLock::new(HashMap::new()),
+            bridges: RwLock::new(HashMap::new()),
             dialplan: RwLock::new(Arc::new(dialplan)),
             apps: RwLock::new(HashMap::new()),
             sink: OnceLock::new(),
@@ -431,6 +434,9 @@ impl Core {
             }
             d.cause
         });
+        if let Some(bridge) = chan.bridge() {
+            let _ = bridge.remove(self, chan);
+        }
         // The other half of a Local pair goes too. (A channel linked by a
         // Dial is not hung up here: the Dial decides what its caller does.)
         if let Some(other) = chan.peer() {

@@ -83,6 +83,10 @@ pub async fn run(
             }),
         );
         let leave = control_loop(stasis, x, &app).await;
+        // A channel leaving its application leaves its bridge first.
+        if let Some(bridge) = x.chan.bridge() {
+            let _ = bridge.remove(&x.core, &x.chan);
+        }
         x.chan.update(|d| d.stasis_app = None);
         x.refuse_commands();
         let channel = x.core.snapshot(&x.chan);

@@ -40,7 +40,7 @@ pub(crate) async fn playback(
         .str("playbackId")
         .filter(|s| !s.is_empty())
         .map(str::to_string)
-        .unwrap_or_else(uuid);
+        .unwrap_or_else(crate::core::media::uuid);
     let language = p
         .str("lang")
         .filter(|s| !s.is_empty())
@@ -95,22 +95,6 @@ async fn fetch(server: &Server, url: &str) {
         Ok(samples) => sounds.cache(url, samples),
         Err(e) => tracing::warn!("cannot fetch media {url}: {e}"),
     }
-}
-
-/// A random version-4 UUID, as Asterisk names playbacks.
-pub(crate) fn uuid() -> String {
-    let mut b: [u8; 16] = rand::random();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
 }
 
 /// A new live recording of `target` from the request, registered so

@@ -3,6 +3,7 @@
 
 mod applications;
 mod asterisk;
+mod bridges;
 mod channels;
 mod events;
 pub(crate) mod media;
@@ -28,6 +29,7 @@ pub(super) async fn dispatch(
         "asterisk" => asterisk::handle(server, op.nickname, &p),
         "events" => events::handle(server, op.nickname, &p),
         "channels" => channels::handle(server, op.nickname, &p).await,
+        "bridges" => bridges::handle(server, op.nickname, &p).await,
         "playbacks" => playbacks::handle(server, op.nickname, &p),
         "recordings" => recordings::handle(server, op.nickname, &p),
         "sounds" => sounds::handle(server, op.nickname, &p),

@@ -114,6 +114,22 @@ impl Media {
     }
 }
 
+/// A random version-4 UUID, as Asterisk names playbacks and bridges.
+pub fn uuid() -> String {
+    let mut b: [u8; 16] = rand::random();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
 /// The server's media state: sounds, and the playbacks and live recordings
 /// in progress (which `playbacks/{id}` and `recordings/live/{name}` reach).
 pub struct MediaRegistry {
