@@ -32,22 +32,6 @@ async fn parties(t: &TestServer, n: usize) -> (Ws, Ws) {
     (bridged, far)
 }
 
-async fn audio(t: &TestServer, name: &str) -> Vec<i16> {
-    let resp = t
-        .req(
-            reqwest::Method::GET,
-            &format!("/recordings/stored/{name}/file"),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let bytes = resp.bytes().await.unwrap();
-    ari_media::decode(&bytes, ari_media::Format::Wav)
-        .unwrap()
-        .samples
-}
-
 /// Records what each far end hears for about `ms`, returns the recordings.
 async fn record_far_ends(
     t: &TestServer,
@@ -80,7 +64,7 @@ async fn record_far_ends(
     }
     let mut out = Vec::new();
     for j in 0..n {
-        out.push(audio(t, &format!("{tag}{j}")).await);
+        out.push(t.recorded(&format!("{tag}{j}")).await);
     }
     out
 }
@@ -140,7 +124,7 @@ async fn each_participant_hears_exactly_the_others() {
     .await;
     t.post("/recordings/live/whole/stop").await;
     bridged.until("RecordingFinished").await;
-    let whole = audio(&t, "whole").await;
+    let whole = t.recorded("whole").await;
     for f in freqs {
         assert!(power(&whole, f) > 1e5, "the bridge recording holds {f} Hz");
     }

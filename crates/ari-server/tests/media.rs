@@ -46,23 +46,6 @@ async fn call(t: &TestServer, a: &str, b: &str) -> Call {
     Call { player, recorder }
 }
 
-async fn recording_audio(t: &TestServer, name: &str) -> Vec<i16> {
-    let resp = t
-        .req(
-            reqwest::Method::GET,
-            &format!("/recordings/stored/{name}/file"),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    assert_eq!(resp.headers()["content-type"], "audio/wav");
-    let bytes = resp.bytes().await.unwrap();
-    let audio = ari_media::decode(&bytes, ari_media::Format::Wav).unwrap();
-    assert_eq!(audio.rate, 8000);
-    audio.samples
-}
-
 /// Milliseconds of 20 ms frames that carry sound.
 fn loud_ms(samples: &[i16]) -> usize {
     samples
@@ -105,7 +88,7 @@ async fn a_tone_played_on_one_half_is_recorded_on_the_other() {
     let done = c.recorder.until("RecordingFinished").await;
     assert_eq!(done["recording"]["state"], "done");
     assert!(done["recording"]["duration"].as_i64().unwrap() >= 1);
-    let samples = recording_audio(&t, "heard").await;
+    let samples = t.recorded("heard").await;
     let loud = loud_ms(&samples);
     assert!(
         (960..=1040).contains(&loud),
@@ -422,7 +405,7 @@ async fn music_on_hold_and_silence_reach_the_far_end() {
     assert_eq!(s, 204);
     t.post("/recordings/live/held/stop").await;
     c.recorder.until("RecordingFinished").await;
-    let samples = recording_audio(&t, "held").await;
+    let samples = t.recorded("held").await;
     let f = ari_media::dominant_frequency(&samples, 8000, &[300.0, 440.0, 480.0, 1000.0]);
     assert!(
         f == 440.0 || f == 480.0,

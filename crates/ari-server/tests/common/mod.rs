@@ -85,6 +85,24 @@ impl TestServer {
         std::fs::write(path, bytes).unwrap();
     }
 
+    /// The samples of stored WAV recording `name`, fetched over HTTP.
+    pub async fn recorded(&self, name: &str) -> Vec<i16> {
+        let resp = self
+            .req(
+                reqwest::Method::GET,
+                &format!("/recordings/stored/{name}/file"),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers()["content-type"], "audio/wav");
+        let bytes = resp.bytes().await.unwrap();
+        let audio = ari_media::decode(&bytes, ari_media::Format::Wav).unwrap();
+        assert_eq!(audio.rate, 8000);
+        audio.samples
+    }
+
     async fn start_in(dir: std::path::PathBuf, extra: &str) -> TestServer {
         let toml = format!(
             "port = 0\ndata_dir = {:?}\n{extra}",
