@@ -520,3 +520,94 @@ async fn incomplete_recordings_are_never_listed() {
         "the partial file is cleaned up"
     );
 }
+
+#[tokio::test]
+async fn snoop_spies_and_whispers() {
+    let t = TestServer::with_media(DIALPLAN, "").await;
+    let mut c = call(&t, "sa", "sb").await;
+    let mut sup = t.ws("app=supervisor").await;
+    eventually(|| t.server.stasis.is_registered("supervisor")).await;
+    // Spy on what sb hears: the snoop channel receives it.
+    let (s, snoop) = t
+        .post("/channels/sb/snoop?spy=in&app=supervisor&appArgs=listen&snoopId=spy1")
+        .await;
+    assert_eq!(s, 200, "{snoop}");
+    assert_eq!(snoop["id"], "spy1");
+    assert!(snoop["name"].as_str().unwrap().starts_with("Snoop/sb-"));
+    let e = sup.until("StasisStart").await;
+    assert_eq!(
+        (e["channel"]["id"].as_str(), e["args"].clone()),
+        (Some("spy1"), json!(["listen"]))
+    );
+    t.post("/channels/spy1/record?name=spied&format=wav").await;
+    sup.until("RecordingStarted").await;
+    t.post("/channels/sa/play?media=tone:800").await;
+    eventually(|| {
+        t.server
+            .core
+            .media
+            .recording("spied")
+            .is_some_and(|r| r.snapshot().duration.unwrap_or(0) >= 1)
+    })
+    .await;
+    t.post("/recordings/live/spied/stop").await;
+    sup.until("RecordingFinished").await;
+    let spied = t.recorded("spied").await;
+    assert!(
+        ari_media::goertzel_power(&spied, 8000, 800.0) > 1e5,
+        "the snoop hears what sb hears"
+    );
+    // Whisper into sa's far end (sb): sb hears the supervisor mixed with
+    // the tone sa still plays, in real time (not twice the frames).
+    let (s, _) = t
+        .post("/channels/sa/snoop?whisper=out&app=supervisor&snoopId=wh1")
+        .await;
+    assert_eq!(s, 200);
+    sup.until("StasisStart").await;
+    t.post("/channels/sb/record?name=whispered&format=wav")
+        .await;
+    c.recorder.until("RecordingStarted").await;
+    t.post("/channels/wh1/play?media=tone:1300").await;
+    let began = std::time::Instant::now();
+    eventually(|| {
+        t.server
+            .core
+            .media
+            .recording("whispered")
+            .is_some_and(|r| r.snapshot().duration.unwrap_or(0) >= 1)
+    })
+    .await;
+    assert!(
+        began.elapsed().as_millis() >= 900,
+        "one second of audio took one second"
+    );
+    t.post("/recordings/live/whispered/stop").await;
+    c.recorder.until("RecordingFinished").await;
+    let heard = t.recorded("whispered").await;
+    assert!(
+        ari_media::goertzel_power(&heard, 8000, 1300.0) > 1e5,
+        "sb hears the whisper"
+    );
+    assert!(
+        ari_media::goertzel_power(&heard, 8000, 800.0) > 1e5,
+        "mixed with what sa plays"
+    );
+    // Validation, and snoops end with their target.
+    let (s, _) = t.post("/channels/sa/snoop?app=supervisor").await;
+    assert_eq!(s, 400, "neither spy nor whisper");
+    let (s, _) = t.post("/channels/sa/snoop?spy=in").await;
+    assert_eq!(s, 400, "app is required");
+    let (s, _) = t
+        .post("/channels/sa/snoop?spy=sideways&app=supervisor")
+        .await;
+    assert_eq!(s, 400);
+    let (s, _) = t.post("/channels/ghost/snoop?spy=in&app=supervisor").await;
+    assert_eq!(s, 404);
+    let (s, _) = t
+        .post("/channels/sa/snoop/spy1?spy=in&app=supervisor")
+        .await;
+    assert_eq!(s, 409, "id taken");
+    t.delete("/channels/sa").await;
+    eventually(|| t.server.core.channel_count() == 0).await;
+    let _ = &mut c.player;
+}

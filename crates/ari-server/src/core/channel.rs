@@ -114,6 +114,12 @@ pub struct Channel {
     observer: Mutex<Option<mpsc::UnboundedSender<Progress>>>,
     /// The bridge the channel is in.
     bridge: Mutex<Option<Arc<super::bridge::Bridge>>>,
+    /// Snoop channels listening to this one.
+    taps: Mutex<Vec<super::snoop::Tap>>,
+    /// For a snoop channel: where its own audio goes.
+    pub(super) whisper: Mutex<Option<super::snoop::Whisper>>,
+    /// Whispered audio waiting to be mixed into this channel's next frame.
+    mixin: Mutex<std::collections::VecDeque<Arc<[i16]>>>,
 }
 
 /// What a dialled channel reports to the channel dialling it.
@@ -155,6 +161,9 @@ impl Channel {
             parked: Mutex::new(Some(Mailboxes { inbox, ctl, hangup })),
             observer: Mutex::new(None),
             bridge: Mutex::new(None),
+            taps: Mutex::new(Vec::new()),
+            whisper: Mutex::new(None),
+            mixin: Mutex::new(Default::default()),
         })
     }
 
@@ -223,13 +232,70 @@ impl Channel {
     /// Sends a frame out of the channel: to the other half of a Local pair.
     /// Audio sent while the outgoing direction is muted becomes silence.
     pub fn write(&self, frame: Frame) {
-        let Some(peer) = self.peer() else { return };
-        match frame {
+        let frame = match frame {
             Frame::Voice(samples) if self.data.lock().muted.1 => {
-                peer.deliver(Frame::Voice(vec![0; samples.len()].into()));
+                Frame::Voice(vec![0; samples.len()].into())
             }
-            f => peer.deliver(f),
+            Frame::Voice(samples) => match self.mixin.lock().pop_front() {
+                Some(extra) => {
+                    let mut acc = vec![0i32; samples.len().max(extra.len())];
+                    ari_media::mix_into(&mut acc, &samples);
+                    ari_media::mix_into(&mut acc, &extra);
+                    Frame::Voice(ari_media::saturate(&acc).into())
+                }
+                None => Frame::Voice(samples),
+            },
+            f => f,
+        };
+        if let Frame::Voice(samples) = &frame {
+            self.tap(false, samples);
         }
+        if let Some(peer) = self.peer() {
+            peer.deliver(frame);
+        } else if let Some(w) = self.whisper.lock().as_ref() {
+            w.inject(frame);
+        }
+    }
+
+    /// Mixes audio from a second source (a whisper, or the channel's own
+    /// playback while it is bridged) into what this channel sends next. When the
+    /// channel sends nothing of its own, the whisper goes out alone (after
+    /// a frame's slack), so it is never lost nor doubled up.
+    pub fn mix_out(&self, samples: Arc<[i16]>) {
+        let alone = {
+            let mut q = self.mixin.lock();
+            let alone = if q.len() >= 2 { q.pop_front() } else { None };
+            q.push_back(samples);
+            alone
+        };
+        if let Some(frame) = alone {
+            self.tap(false, &frame);
+            if let Some(peer) = self.peer() {
+                peer.deliver(Frame::Voice(frame));
+            }
+        }
+    }
+
+    /// Hands audio to the snoop channels listening to this one.
+    pub fn tap(&self, incoming: bool, samples: &Arc<[i16]>) {
+        let mut taps = self.taps.lock();
+        if taps.is_empty() {
+            return;
+        }
+        taps.retain(|t| t.snoop().is_some());
+        for t in taps.iter() {
+            t.feed(incoming, samples);
+        }
+    }
+
+    /// Attaches a snoop channel.
+    pub fn add_tap(&self, tap: super::snoop::Tap) {
+        self.taps.lock().push(tap);
+    }
+
+    /// The snoop channels listening to this one.
+    pub fn snoops(&self) -> Vec<Arc<Channel>> {
+        self.taps.lock().iter().filter_map(|t| t.snoop()).collect()
     }
 
     /// Queues a command for the channel's task.

@@ -236,7 +236,12 @@ impl Exec {
                 Got::Tick => {
                     let had_playbacks = !self.media.queue.is_empty();
                     if let Some(frame) = self.media.produce(&self.core) {
-                        self.chan.write(Frame::Voice(frame.into()));
+                        if self.chan.bridge().is_some() {
+                            // The bridge sends this channel audio too: mix.
+                            self.chan.mix_out(frame.into());
+                        } else {
+                            self.chan.write(Frame::Voice(frame.into()));
+                        }
                     }
                     if had_playbacks && self.media.queue.is_empty() {
                         return Wake::PlaybacksDone;
@@ -291,6 +296,7 @@ impl Exec {
                 if let Some(rec) = self.media.recording.as_mut() {
                     rec.push(samples);
                 }
+                self.chan.tap(true, samples);
                 if let Some(bridge) = self.chan.bridge() {
                     bridge.feed_voice(&self.chan.id, samples);
                 }

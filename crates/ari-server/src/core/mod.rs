@@ -12,6 +12,7 @@ pub mod local;
 pub mod media;
 pub mod modules;
 pub mod pbx;
+pub mod snoop;
 mod topic;
 
 use ari_dialplan::Dialplan;
@@ -436,6 +437,9 @@ impl Core {
         });
         if let Some(bridge) = chan.bridge() {
             let _ = bridge.remove(self, chan);
+        }
+        for snoop in chan.snoops() {
+            self.hangup(&snoop, cause);
         }
         // The other half of a Local pair goes too. (A channel linked by a
         // Dial is not hung up here: the Dial decides what its caller does.)

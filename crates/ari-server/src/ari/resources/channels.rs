@@ -6,6 +6,7 @@ use crate::ari::params::Params;
 use crate::core::channel::Channel;
 use crate::core::exec::{Command, CommandError, Control, Position};
 use crate::core::local::{self, LocalTarget, Start, Then};
+use crate::core::snoop::{self, Direction};
 use crate::core::{cause, functions, Topic};
 use crate::Server;
 use std::sync::Arc;
@@ -258,6 +259,42 @@ async fn record(server: &Server, p: &Params) -> Result<Reply, AriError> {
     media::created(format!("/recordings/live/{}", snapshot.name), &snapshot)
 }
 
+fn snoop(server: &Server, p: &Params) -> Result<Reply, AriError> {
+    let target = find(server, p)?;
+    let dir = |k: &str| {
+        let v = p.str(k).unwrap_or("none");
+        Direction::parse(v)
+            .ok_or_else(|| AriError::bad_request(format!("Invalid {k} direction '{v}'")))
+    };
+    let (spy, whisper) = (dir("spy")?, dir("whisper")?);
+    if spy == Direction::None && whisper == Direction::None {
+        return Err(AriError::bad_request(
+            "Snooping needs spy or whisper (or both)",
+        ));
+    }
+    let app = p.req("app")?;
+    if app.is_empty() {
+        return Err(AriError::bad_request("Missing required parameter 'app'"));
+    }
+    let id = p
+        .str("snoopId")
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let snoop = snoop::create(
+        &server.core,
+        &target,
+        id,
+        spy,
+        whisper,
+        app_data(app, p.str("appArgs")),
+    )
+    .ok_or_else(|| AriError::conflict("A channel with that id already exists"))?;
+    let _ = server
+        .stasis
+        .subscribe(app, &[Topic::Channel(snoop.id.clone())]);
+    snapshot(server, &snoop)
+}
+
 fn args_list(s: Option<&str>) -> Vec<String> {
     s.filter(|a| !a.is_empty())
         .map(|a| a.split(',').map(str::to_string).collect())
@@ -384,6 +421,7 @@ pub(super) async fn handle(
         "stopMoh" => control(server, p, Command::StopMoh).await,
         "startSilence" => control(server, p, Command::StartSilence).await,
         "stopSilence" => control(server, p, Command::StopSilence).await,
+        "snoopChannel" | "snoopChannelWithId" => snoop(server, p),
         "rtpstatistics" => find(server, p).and_then(|_| {
             Err(AriError::not_found(
                 "Channel has no RTP statistics: it is not an RTP channel",
