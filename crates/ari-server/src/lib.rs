@@ -5,6 +5,10 @@
 //! - [`ari`]: HTTP and WebSocket binding: routing, auth, parameters, JSON.
 //! - [`stasis`]: applications, subscriptions, event routing.
 //! - [`core`]: channels, dialplan, bridges, media, global state.
+//! - [`store`]: device states and mailboxes, persisted in SQLite.
+//!
+//! [`endpoints`] derives the endpoints of the `Local` technology from the
+//! core's channels.
 //!
 //! [`Server`] ties them together; [`Server::start`] binds and serves.
 
@@ -13,8 +17,10 @@
 pub mod ari;
 pub mod config;
 pub mod core;
+pub mod endpoints;
 pub mod logging;
 pub mod stasis;
+pub mod store;
 
 use ari_types::{ChannelUserevent, Event, Timestamp};
 use config::{Config, ConfigError};
@@ -36,6 +42,8 @@ pub struct Server {
     pub stasis: Arc<Stasis>,
     /// Log outputs managed through `asterisk/logging`.
     pub logs: LogChannels,
+    /// Device states and mailboxes, persisted in `<data_dir>/ari.db`.
+    pub store: store::Store,
     /// This server's id (`asterisk_id` in events, `entity_id` in info).
     pub asterisk_id: String,
     /// When the server started.
@@ -71,6 +79,8 @@ impl Server {
             None => ari_dialplan::Dialplan::parse(DEFAULT_DIALPLAN, "<built-in dialplan>"),
         }
         .map_err(|e| ConfigError(e.to_string()))?;
+        let store = store::Store::open(&config.data_dir)
+            .map_err(|e| ConfigError(format!("cannot open the state database: {e}")))?;
         let asterisk_id = config.entity_id.clone().unwrap_or_else(random_entity_id);
         let core = core::Core::new(
             dialplan,
@@ -100,6 +110,7 @@ impl Server {
             core,
             stasis,
             logs,
+            store,
             asterisk_id,
             started: Timestamp::now(),
             routes: ari::Routes::new(),
@@ -123,8 +134,10 @@ impl Server {
         match topic {
             Topic::Channel(id) => id.is_empty() || self.core.channel(id).is_some(),
             Topic::Bridge(id) => id.is_empty() || self.core.bridge(id).is_some(),
-            Topic::Endpoint(id) => id.is_empty() || id == "Local",
-            Topic::Device(name) => !name.is_empty(),
+            Topic::Endpoint(id) => id.is_empty() || endpoints::exists(&self.core, id),
+            // Any device name: as in Asterisk, a device need not exist yet to
+            // be watched. Empty means every device.
+            Topic::Device(_) => true,
         }
     }
 

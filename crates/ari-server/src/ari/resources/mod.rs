@@ -5,7 +5,10 @@ mod applications;
 mod asterisk;
 mod bridges;
 mod channels;
+mod device_states;
+mod endpoints;
 mod events;
+mod mailboxes;
 pub(crate) mod media;
 mod playbacks;
 mod recordings;
@@ -33,6 +36,9 @@ pub(super) async fn dispatch(
         "playbacks" => playbacks::handle(server, op.nickname, &p),
         "recordings" => recordings::handle(server, op.nickname, &p),
         "sounds" => sounds::handle(server, op.nickname, &p),
+        "deviceStates" => device_states::handle(server, op.nickname, &p),
+        "mailboxes" => mailboxes::handle(server, op.nickname, &p),
+        "endpoints" => endpoints::handle(server, op.nickname, &p),
         _ => None,
     };
     reply.unwrap_or_else(|| {
