@@ -611,3 +611,103 @@ async fn snoop_spies_and_whispers() {
     eventually(|| t.server.core.channel_count() == 0).await;
     let _ = &mut c.player;
 }
+
+#[tokio::test]
+async fn external_media_exchanges_rtp_both_ways() {
+    let t = TestServer::with_media(DIALPLAN, "").await;
+    let mut ws = t.ws("app=ext").await;
+    eventually(|| t.server.stasis.is_registered("ext")).await;
+    let peer = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let peer_addr = peer.local_addr().unwrap();
+    let (s, chan) = t
+        .post(&format!(
+            "/channels/externalMedia?app=ext&external_host={peer_addr}&format=ulaw&channelId=em"
+        ))
+        .await;
+    assert_eq!(s, 200, "{chan}");
+    assert!(chan["name"].as_str().unwrap().starts_with("UnicastRTP/"));
+    assert_eq!(ws.until("StasisStart").await["channel"]["id"], "em");
+    let (_, port) = t
+        .get("/channels/em/variable?variable=UNICASTRTP_LOCAL_PORT")
+        .await;
+    let port: u16 = port["value"].as_str().unwrap().parse().unwrap();
+    let (_, addr) = t
+        .get("/channels/em/variable?variable=UNICASTRTP_LOCAL_ADDRESS")
+        .await;
+    assert_eq!(addr["value"], "127.0.0.1");
+
+    // What the channel is sent leaves as RTP.
+    t.post("/channels/em/play?media=tone:1000").await;
+    let mut buf = [0u8; 2048];
+    let mut audio = Vec::new();
+    let mut last: Option<(u16, u32)> = None;
+    while audio.len() < 8000 {
+        let (n, _) = tokio::time::timeout(common::BOUND, peer.recv_from(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        let p = &buf[..n];
+        assert_eq!(
+            (p[0], p[1] & 0x7f),
+            (0x80, 0),
+            "RTP v2, payload type 0 (PCMU)"
+        );
+        let seq = u16::from_be_bytes([p[2], p[3]]);
+        let ts = u32::from_be_bytes([p[4], p[5], p[6], p[7]]);
+        if let Some((s0, t0)) = last {
+            assert_eq!((seq, ts), (s0.wrapping_add(1), t0.wrapping_add(160)));
+        }
+        last = Some((seq, ts));
+        assert_eq!(n - 12, 160);
+        audio.extend(ari_media::ulaw::decode_slice(&p[12..]));
+    }
+    assert_eq!(
+        ari_media::dominant_frequency(&audio, 8000, &[500.0, 1000.0, 2000.0]),
+        1000.0
+    );
+
+    // RTP arriving on the local port is what the channel hears.
+    t.post("/channels/em/record?name=from-rtp&format=wav").await;
+    ws.until("RecordingStarted").await;
+    let tone: Vec<i16> = (0..8000)
+        .map(|i| ((i as f64 * 500.0 * 2.0 * std::f64::consts::PI / 8000.0).sin() * 8000.0) as i16)
+        .collect();
+    for (k, chunk) in tone.chunks(160).enumerate() {
+        let mut p = vec![0x80, 0];
+        p.extend_from_slice(&(k as u16).to_be_bytes());
+        p.extend_from_slice(&((k * 160) as u32).to_be_bytes());
+        p.extend_from_slice(&[0, 0, 0, 7]);
+        p.extend(ari_media::ulaw::encode_slice(chunk));
+        peer.send_to(&p, ("127.0.0.1", port)).await.unwrap();
+    }
+    eventually(|| {
+        t.server
+            .core
+            .media
+            .recording("from-rtp")
+            .is_some_and(|r| r.snapshot().duration.unwrap_or(0) >= 1)
+    })
+    .await;
+    t.post("/recordings/live/from-rtp/stop").await;
+    ws.until("RecordingFinished").await;
+    let heard = t.recorded("from-rtp").await;
+    assert!(
+        ari_media::goertzel_power(&heard, 8000, 500.0) > 1e5,
+        "the channel heard the RTP"
+    );
+
+    // What this server does not do is refused clearly.
+    for q in [
+        format!(
+            "app=ext&external_host={peer_addr}&format=ulaw&transport=tcp&encapsulation=audiosocket"
+        ),
+        "app=ext&external_host=nowhere&format=ulaw".to_string(),
+        format!("app=ext&external_host={peer_addr}&format=opus"),
+        format!("external_host={peer_addr}&format=ulaw"),
+    ] {
+        let (s, body) = t.post(&format!("/channels/externalMedia?{q}")).await;
+        assert_eq!(s, 400, "{q}: {body}");
+    }
+    t.delete("/channels/em").await;
+    eventually(|| t.server.core.channel_count() == 0).await;
+}

@@ -120,6 +120,9 @@ pub struct Channel {
     pub(super) whisper: Mutex<Option<super::snoop::Whisper>>,
     /// Whispered audio waiting to be mixed into this channel's next frame.
     mixin: Mutex<std::collections::VecDeque<Arc<[i16]>>>,
+    /// For a channel whose far end is not a channel (external media): where
+    /// what it is sent goes.
+    outbound: Mutex<Option<mpsc::UnboundedSender<Frame>>>,
 }
 
 /// What a dialled channel reports to the channel dialling it.
@@ -164,6 +167,7 @@ impl Channel {
             taps: Mutex::new(Vec::new()),
             whisper: Mutex::new(None),
             mixin: Mutex::new(Default::default()),
+            outbound: Mutex::new(None),
         })
     }
 
@@ -250,11 +254,23 @@ impl Channel {
         if let Frame::Voice(samples) = &frame {
             self.tap(false, samples);
         }
+        self.send_far(frame);
+    }
+
+    /// Hands a frame to whatever is at the far end of the channel.
+    fn send_far(&self, frame: Frame) {
         if let Some(peer) = self.peer() {
             peer.deliver(frame);
         } else if let Some(w) = self.whisper.lock().as_ref() {
             w.inject(frame);
+        } else if let Some(out) = self.outbound.lock().as_ref() {
+            let _ = out.send(frame);
         }
+    }
+
+    /// Sets where frames go for a channel whose far end is not a channel.
+    pub fn set_outbound(&self, tx: Option<mpsc::UnboundedSender<Frame>>) {
+        *self.outbound.lock() = tx;
     }
 
     /// Mixes audio from a second source (a whisper, or the channel's own
@@ -270,9 +286,7 @@ impl Channel {
         };
         if let Some(frame) = alone {
             self.tap(false, &frame);
-            if let Some(peer) = self.peer() {
-                peer.deliver(Frame::Voice(frame));
-            }
+            self.send_far(Frame::Voice(frame));
         }
     }
 

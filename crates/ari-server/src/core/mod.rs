@@ -12,6 +12,7 @@ pub mod local;
 pub mod media;
 pub mod modules;
 pub mod pbx;
+pub mod rtp;
 pub mod snoop;
 mod topic;
 

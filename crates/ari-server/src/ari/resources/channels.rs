@@ -6,6 +6,7 @@ use crate::ari::params::Params;
 use crate::core::channel::Channel;
 use crate::core::exec::{Command, CommandError, Control, Position};
 use crate::core::local::{self, LocalTarget, Start, Then};
+use crate::core::rtp;
 use crate::core::snoop::{self, Direction};
 use crate::core::{cause, functions, Topic};
 use crate::Server;
@@ -295,6 +296,55 @@ fn snoop(server: &Server, p: &Params) -> Result<Reply, AriError> {
     snapshot(server, &snoop)
 }
 
+async fn external_media(server: &Server, p: &Params) -> Result<Reply, AriError> {
+    let app = p.req("app")?;
+    let (encapsulation, transport) = (
+        p.str("encapsulation").unwrap_or("rtp"),
+        p.str("transport").unwrap_or("udp"),
+    );
+    if (encapsulation, transport) != ("rtp", "udp")
+        || p.str("connection_type").is_some_and(|c| c != "client")
+    {
+        return Err(AriError::bad_request(format!(
+            "External media over {encapsulation}/{transport} is not supported by this server; use rtp over udp"
+        )));
+    }
+    let host = p.str("external_host").unwrap_or("");
+    let remote: std::net::SocketAddr = tokio::net::lookup_host(host)
+        .await
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| {
+            AriError::bad_request(format!(
+                "Invalid external_host '{host}': expected host:port"
+            ))
+        })?;
+    let format = p.req("format")?;
+    let codec = rtp::Codec::parse(format).ok_or_else(|| {
+        AriError::bad_request(format!(
+            "Unsupported format '{format}' (ulaw, alaw, slin, slin16)"
+        ))
+    })?;
+    let id = p
+        .str("channelId")
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let chan = match rtp::create(&server.core, id, remote, codec, app.to_string()).await {
+        Ok(c) => c,
+        Err(rtp::Error::Exists) => {
+            return Err(AriError::conflict(
+                "Channel with given unique ID already exists",
+            ))
+        }
+        Err(rtp::Error::Invalid(m)) => return Err(AriError::bad_request(m)),
+    };
+    prepare(server, &chan, p)?;
+    let _ = server
+        .stasis
+        .subscribe(app, &[Topic::Channel(chan.id.clone())]);
+    snapshot(server, &chan)
+}
+
 fn args_list(s: Option<&str>) -> Vec<String> {
     s.filter(|a| !a.is_empty())
         .map(|a| a.split(',').map(str::to_string).collect())
@@ -422,6 +472,7 @@ pub(super) async fn handle(
         "startSilence" => control(server, p, Command::StartSilence).await,
         "stopSilence" => control(server, p, Command::StopSilence).await,
         "snoopChannel" | "snoopChannelWithId" => snoop(server, p),
+        "externalMedia" => external_media(server, p).await,
         "rtpstatistics" => find(server, p).and_then(|_| {
             Err(AriError::not_found(
                 "Channel has no RTP statistics: it is not an RTP channel",
