@@ -302,6 +302,15 @@ async fn event_filters_are_honoured() {
         )
         .await;
     assert_eq!(s, 400);
+    // Keys other than allowed/disallowed are ignored, as Asterisk does.
+    let (s, _) = t
+        .call_json(
+            Method::PUT,
+            "/applications/filtered/eventFilter",
+            json!({"allowed": [{"type": "ChannelUserevent", "note": 1}], "extra": true}),
+        )
+        .await;
+    assert_eq!(s, 200);
     let (s, _) = t
         .call_json(
             Method::PUT,

@@ -164,26 +164,28 @@ async fn playback_lists_control_and_failures() {
     assert_eq!(s, 201);
     assert_eq!(queued["state"], "queued");
     c.player.until("PlaybackStarted").await;
-    let (s, _) = t.post("/playbacks/next/control?operation=pause").await;
-    assert_eq!(s, 409, "a queued playback cannot be controlled");
-    for op in ["pause", "unpause", "restart", "forward", "reverse"] {
+    // As in Asterisk: a queued playback ignores operations; a paused one
+    // takes only pause and unpause; the state changes before the answer.
+    let (s, _) = t.post("/playbacks/next/control?operation=restart").await;
+    assert_eq!(s, 204, "a queued playback ignores operations");
+    assert_eq!(t.get("/playbacks/next").await.1["state"], "queued");
+    for op in ["restart", "forward", "reverse", "pause"] {
         let (s, body) = t
             .post(&format!("/playbacks/long/control?operation={op}"))
             .await;
         assert_eq!(s, 204, "{op}: {body}");
     }
-    let (s, _) = t.post("/playbacks/long/control?operation=pause").await;
+    assert_eq!(t.get("/playbacks/long").await.1["state"], "paused");
+    for op in ["restart", "forward", "reverse"] {
+        let (s, _) = t
+            .post(&format!("/playbacks/long/control?operation={op}"))
+            .await;
+        assert_eq!(s, 409, "{op} while paused");
+    }
+    let (s, _) = t.post("/playbacks/long/control?operation=unpause").await;
     assert_eq!(s, 204);
-    eventually(|| {
-        t.server
-            .core
-            .media
-            .playback("long")
-            .is_some_and(|p| p.state() == "paused")
-    })
-    .await;
-    let (_, pb) = t.get("/playbacks/long").await;
-    assert_eq!(pb["state"], "paused");
+    assert_eq!(t.get("/playbacks/long").await.1["state"], "playing");
+    t.post("/playbacks/long/control?operation=pause").await;
     let (s, _) = t.post("/playbacks/long/control?operation=dance").await;
     assert_eq!(s, 400);
     let (s, _) = t.post("/playbacks/long/control").await;

@@ -352,6 +352,12 @@ fn restrict(schema: &mut Value, allowed: Allowed) {
 fn oas_param(p: &Param) -> Value {
     let mut item = data_type_schema(p.data_type);
     restrict(&mut item, p.allowed);
+    // The server treats an empty required value as missing (400).
+    if p.required && p.data_type == DataType::String {
+        if let Value::Object(s) = &mut item {
+            s.insert("minLength".into(), 1.into());
+        }
+    }
     let mut v = Map::new();
     v.insert("name".into(), p.name.into());
     v.insert(

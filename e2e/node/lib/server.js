@@ -32,6 +32,8 @@ function serverBin() {
  * @param {number} [opts.port=0] port to listen on (0: any free port)
  * @param {string} [opts.dataDir] data directory (default: a new temporary one)
  * @param {string} [opts.dialplan] dialplan file (default: e2e/node/dialplan.conf)
+ * @param {string} [opts.config] TOML configuration text (written to a file
+ *   next to the data directory and passed with --config)
  */
 function startServer(opts = {}) {
   const port = opts.port ?? 0;
@@ -42,10 +44,19 @@ function startServer(opts = {}) {
     '--data-dir', dataDir,
     '--dialplan', opts.dialplan ?? DIALPLAN,
   ];
+  if (opts.config !== undefined) {
+    const configFile = `${dataDir}.toml`;
+    fs.writeFileSync(configFile, opts.config);
+    args.push('--config', configFile);
+  }
   const child = spawn(serverBin(), args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
   });
+  // However this process ends (an uncaught exception included), the server goes with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const output = [];
   const keep = (line) => {
     output.push(line);
@@ -98,6 +109,7 @@ function startServer(opts = {}) {
             clearTimeout(forced);
           }
           if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+          if (opts.config !== undefined) fs.rmSync(`${dataDir}.toml`, { force: true });
         },
       });
     });

@@ -45,7 +45,6 @@ impl Connection {
 
 /// One entry of an event filter: events whose `type` equals this match.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct EventFilter {
     /// The event type.
     #[serde(rename = "type")]

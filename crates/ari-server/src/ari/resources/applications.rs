@@ -29,7 +29,6 @@ pub(crate) fn sources(server: &Server, uris: &[String]) -> Result<Vec<Topic>, Ar
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Filter {
     #[serde(default)]
     allowed: Vec<EventFilter>,

@@ -137,14 +137,28 @@ impl Playback {
         self.st.lock().state
     }
 
-    /// Applies a control operation (409 material when queued or over).
+    /// Applies a control operation as Asterisk's state table does: a
+    /// queued playback ignores every operation; a paused one accepts only
+    /// pause and unpause (409 otherwise); a finished one none (409). Pause and
+    /// unpause show in the state at once.
     pub fn control(&self, op: Op) -> Result<(), NotNow> {
         let mut st = self.st.lock();
-        match st.state {
-            "queued" => Err(NotNow(
-                "Playback is queued; it cannot be controlled until it starts".into(),
-            )),
-            "done" | "failed" => Err(NotNow("Playback has finished".into())),
+        match (st.state, op) {
+            ("queued", _) => Ok(()),
+            ("done" | "failed", _) => Err(NotNow("Playback has finished".into())),
+            ("paused", Op::Restart | Op::Reverse | Op::Forward) => {
+                Err(NotNow("Can only control playing playbacks".into()))
+            }
+            (_, Op::Pause) => {
+                st.paused = true;
+                st.state = "paused";
+                Ok(())
+            }
+            (_, Op::Unpause) => {
+                st.paused = false;
+                st.state = "playing";
+                Ok(())
+            }
             _ => {
                 st.pending.push(op);
                 Ok(())
@@ -276,16 +290,13 @@ impl PlaybackRun {
             self.finish(core);
             return Step::Finished;
         }
-        let mut paused = paused;
         for op in ops {
             match op {
-                Op::Pause => paused = true,
-                Op::Unpause => paused = false,
+                Op::Pause | Op::Unpause => {}
                 Op::Restart => {
                     if let Some(s) = self.source.as_mut() {
                         s.rewind();
                     }
-                    paused = false;
                 }
                 Op::Reverse => {
                     if let Some(s) = self.source.as_mut() {
@@ -298,11 +309,6 @@ impl PlaybackRun {
                     }
                 }
             }
-        }
-        {
-            let mut st = self.handle.st.lock();
-            st.paused = paused;
-            st.state = if paused { "paused" } else { "playing" };
         }
         if paused {
             return Step::Paused;
