@@ -5,16 +5,17 @@
 //! winner gets the call as a `StasisStart`. Everybody sees `CallClaimed`.
 //!
 //! The broadcast is made by the dialplan application `StasisBroadcast()`.
-//! Start the server with the dialplan shipped next to this example, then run
-//! the pool and place a call:
+//! Start the server (its built-in dialplan has a `broadcast` context), then
+//! run the pool and place a call:
 //!
 //! ```sh
-//! cargo run --release -p ari-server -- --dialplan crates/ari-client/examples/agent_pool.conf
+//! cargo run --release -p ari-server
 //! cargo run -p ari-client --example agent_pool -- 3 --call
 //! ```
 //!
-//! `--call` originates `Local/1000@pool`, whose far end runs
-//! `StasisBroadcast(5000,^agent-,,yes)` (`yes`: announce the winner with `CallClaimed`).
+//! `--call` originates `Local/1000@broadcast`, whose far end runs
+//! `StasisBroadcast(5000,,1000,yes)`: offered to every connected application,
+//! `yes` announcing the winner with `CallClaimed`.
 
 use ari_client::types::{CallBroadcast, CallClaimed, StasisStart};
 use ari_client::{ClaimOutcome, Client, Result};
@@ -35,7 +36,7 @@ async fn main() -> Result<()> {
         let client = Client::new(URL, "asterisk", "asterisk")?;
         let caller = client
             .channels()
-            .originate("Local/1000@pool")
+            .originate("Local/1000@broadcast")
             .extension("answer")
             .context("default")
             .caller_id("Customer <5551234>")
