@@ -23,6 +23,7 @@ pub mod stasis;
 pub mod store;
 
 use ari_types::{ChannelUserevent, Event, Timestamp};
+use axum::serve::ListenerExt;
 use config::{Config, ConfigError};
 use logging::LogChannels;
 use stasis::{Stasis, Topic};
@@ -173,6 +174,13 @@ impl Server {
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let app = ari::router(self.clone());
         let task = tokio::spawn(async move {
+            // Events go out as soon as they are written: without NODELAY a
+            // second event right after a first waits for the peer's ACK.
+            let listener = listener.tap_io(|tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::debug!("cannot set TCP_NODELAY: {e}");
+                }
+            });
             let serve = axum::serve(listener, app).with_graceful_shutdown(async {
                 let _ = stop_rx.await;
             });

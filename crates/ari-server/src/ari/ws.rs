@@ -75,6 +75,7 @@ async fn run(server: Arc<Server>, socket: WebSocket, apps: Vec<String>, subscrib
         id,
         tx,
         close: close.clone(),
+        overflowed: Default::default(),
     };
     for app in &apps {
         server.stasis.register(app, conn.clone(), subscribe_all);

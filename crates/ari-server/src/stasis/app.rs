@@ -23,6 +23,8 @@ pub struct Connection {
     pub tx: mpsc::Sender<Outgoing>,
     /// Rung when the socket must be closed (its queue overflowed).
     pub close: Arc<Notify>,
+    /// Set once the overflow was logged, so it is logged once per socket.
+    pub overflowed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Connection {
@@ -31,10 +33,15 @@ impl Connection {
         match self.tx.try_send(Outgoing::Event(json.into())) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
-                tracing::warn!(
-                    socket = self.id,
-                    "events WebSocket too slow: its queue is full, disconnecting it"
-                );
+                if !self
+                    .overflowed
+                    .swap(true, std::sync::atomic::Ordering::Relaxed)
+                {
+                    tracing::warn!(
+                        socket = self.id,
+                        "events WebSocket too slow: its queue is full, disconnecting it"
+                    );
+                }
                 self.close.notify_one();
                 false
             }

@@ -336,6 +336,7 @@ mod tests {
                 id: 1,
                 tx,
                 close: Arc::new(Notify::new()),
+                overflowed: Default::default(),
             },
             rx,
         )

@@ -125,17 +125,14 @@ impl Stasis {
     }
 
     /// Subscribes `name` to `topics`.
-    pub fn subscribe(&self, name: &str, topics: &[Topic]) -> Result<AppInfo, AppError> {
-        let app = self.app(name)?;
-        app.subscribe(topics);
-        Ok(app.info())
+    pub fn subscribe(&self, name: &str, topics: &[Topic]) -> Result<(), AppError> {
+        self.app(name)?.subscribe(topics);
+        Ok(())
     }
 
     /// Unsubscribes `name` from `topics`; fails without change if any is not subscribed.
-    pub fn unsubscribe(&self, name: &str, topics: &[Topic]) -> Result<AppInfo, AppError> {
-        let app = self.app(name)?;
-        app.unsubscribe(topics)?;
-        Ok(app.info())
+    pub fn unsubscribe(&self, name: &str, topics: &[Topic]) -> Result<(), AppError> {
+        self.app(name)?.unsubscribe(topics)
     }
 
     /// Replaces the event filter of `name`.

@@ -9,6 +9,7 @@ fn conn(id: u64) -> (Connection, mpsc::Receiver<Outgoing>) {
             id,
             tx,
             close: Arc::new(Notify::new()),
+            overflowed: Default::default(),
         },
         rx,
     )

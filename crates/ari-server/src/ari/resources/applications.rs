@@ -59,12 +59,13 @@ pub(super) fn handle(
                     "Missing required parameter 'eventSource'",
                 ));
             }
-            let info = if nickname == "subscribe" {
+            if nickname == "subscribe" {
                 stasis.subscribe(name, &topics)
             } else {
                 stasis.unsubscribe(name, &topics)
-            };
-            Reply::ok(&info.map_err(app_error)?)
+            }
+            .map_err(app_error)?;
+            Reply::ok(&stasis.info(name).map_err(app_error)?)
         })(),
         "filter" => (|| {
             let name = p.req("applicationName")?;
