@@ -66,6 +66,10 @@ pub enum Workload {
     /// --bridges two-party mixing bridges with an endless tone playing on each
     /// channel; reports the server's CPU per bridge (needs --server-pid).
     Mix(MixArgs),
+    /// --channels external media (RTP) channels each playing an endless tone
+    /// to a socket of the tool, which times every frame; reports frame-timing
+    /// jitter, packets/s and the server's CPU per channel.
+    Play(PlayArgs),
 }
 
 impl Workload {
@@ -77,6 +81,7 @@ impl Workload {
             Workload::Events(_) => "events",
             Workload::Claim(_) => "claim",
             Workload::Mix(_) => "mix",
+            Workload::Play(_) => "play",
         }
     }
 
@@ -88,6 +93,7 @@ impl Workload {
             Workload::Events(a) => &a.common,
             Workload::Claim(a) => &a.common,
             Workload::Mix(a) => &a.common,
+            Workload::Play(a) => &a.common,
         }
     }
 }
@@ -210,6 +216,25 @@ pub struct MixArgs {
     pub media: String,
     /// Give up setting up after this many seconds.
     #[arg(long, default_value_t = 300.0, value_parser = duration_s)]
+    pub ramp_timeout: f64,
+    /// How long to wait for StasisStart, in ms.
+    #[arg(long, default_value_t = 10_000)]
+    pub event_timeout_ms: u64,
+}
+
+/// `play` options.
+#[derive(Args, Debug, Clone)]
+pub struct PlayArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Channels playing at once.
+    #[arg(long, short = 'n', default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=20_000))]
+    pub channels: u32,
+    /// Endless media played on each channel.
+    #[arg(long, default_value = "tone:440")]
+    pub media: String,
+    /// Give up setting up after this many seconds.
+    #[arg(long, default_value_t = 120.0, value_parser = duration_s)]
     pub ramp_timeout: f64,
     /// How long to wait for StasisStart, in ms.
     #[arg(long, default_value_t = 10_000)]

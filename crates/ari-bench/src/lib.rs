@@ -98,6 +98,7 @@ pub async fn execute(cli: &Cli) -> Result<Finished, String> {
         Workload::Events(a) => workloads::events::run(run.clone(), a).await,
         Workload::Claim(a) => workloads::claim::run(run.clone(), a).await,
         Workload::Mix(a) => workloads::mix::run(run.clone(), a).await,
+        Workload::Play(a) => workloads::play::run(run.clone(), a).await,
     };
     progress.finish();
     let outcome = result?;

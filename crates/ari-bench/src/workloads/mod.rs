@@ -5,6 +5,7 @@ pub mod claim;
 pub mod events;
 pub mod hold;
 pub mod mix;
+pub mod play;
 
 use crate::ari::{Head, Router};
 use std::sync::Arc;
