@@ -698,3 +698,89 @@ async fn a_thousand_concurrent_calls_leave_nothing_behind() {
     );
     reader.abort();
 }
+
+#[tokio::test]
+async fn rest_requests_over_the_events_websocket() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let t = TestServer::with_dialplan(DIALPLAN, "[users.asterisk]\npassword = \"asterisk\"\n[users.viewer]\npassword = \"pw\"\nread_only = true").await;
+    let mut ws = t.ws("app=rest").await;
+    eventually(|| t.server.stasis.is_registered("rest")).await;
+    let send = |body: Value| Message::Text(body.to_string().into());
+    ws.stream
+        .send(send(
+            json!({"type": "RESTRequest", "transaction_id": "t1", "request_id": "r1",
+                          "method": "GET", "uri": "asterisk/ping"}),
+        ))
+        .await
+        .unwrap();
+    let r = ws.until("RESTResponse").await;
+    assert_eq!(
+        (r["transaction_id"].as_str(), r["request_id"].as_str()),
+        (Some("t1"), Some("r1"))
+    );
+    assert_eq!(
+        (r["status_code"].as_i64(), r["reason_phrase"].as_str()),
+        (Some(200), Some("OK"))
+    );
+    assert_eq!(r["uri"], "asterisk/ping");
+    assert_eq!(r["content_type"], "application/json");
+    let body: Value = serde_json::from_str(r["message_body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["ping"], "pong");
+    // A write with query strings: it takes effect like the HTTP request would.
+    ws.stream
+        .send(send(json!({"type": "RESTRequest", "transaction_id": "t2", "request_id": "r2",
+            "method": "POST", "uri": "/channels",
+            "query_strings": [{"name": "endpoint", "value": "Local/100@test"},
+                              {"name": "app", "value": "rest"}, {"name": "channelId", "value": "viaws"}]})))
+        .await
+        .unwrap();
+    let r = ws.until("RESTResponse").await;
+    assert_eq!(r["status_code"], 200, "{r}");
+    assert_eq!(ws.until("StasisStart").await["channel"]["id"], "viaws");
+    // Errors come back as responses, with the same status and message as HTTP.
+    ws.stream
+        .send(send(
+            json!({"type": "RESTRequest", "transaction_id": "t3", "request_id": "r3",
+            "method": "POST", "uri": "channels/nope/answer"}),
+        ))
+        .await
+        .unwrap();
+    let r = ws.until("RESTResponse").await;
+    assert_eq!(r["status_code"], 404);
+    assert!(r["message_body"]
+        .as_str()
+        .unwrap()
+        .contains("Channel not found"));
+    ws.stream
+        .send(send(
+            json!({"type": "RESTRequest", "transaction_id": "t4", "request_id": "r4",
+            "method": "POST", "uri": "channels/viaws/dtmf?dtmf=1&duration=bad"}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(ws.until("RESTResponse").await["status_code"], 400);
+    // Frames that are not requests are ignored; the socket stays up.
+    ws.stream
+        .send(Message::Text("not json".into()))
+        .await
+        .unwrap();
+    // A read-only user's socket may read, not write.
+    let mut viewer = common::Ws::connect(&format!(
+        "ws://{}/ari/events?app=viewer&api_key=viewer:pw",
+        t.addr()
+    ))
+    .await;
+    eventually(|| t.server.stasis.is_registered("viewer")).await;
+    viewer
+        .stream
+        .send(send(
+            json!({"type": "RESTRequest", "transaction_id": "t5", "request_id": "r5",
+            "method": "DELETE", "uri": "channels/viaws"}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(viewer.until("RESTResponse").await["status_code"], 403);
+    t.delete("/channels/viaws").await;
+    ws.until("ChannelDestroyed").await;
+}

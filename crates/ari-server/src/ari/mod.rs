@@ -96,15 +96,11 @@ fn decode_query(raw: Option<&str>) -> Result<Vec<(String, String)>, AriError> {
     }
 }
 
-fn decode_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Option<Map<String, Json>>, AriError> {
+fn decode_body(content_type: &str, bytes: &[u8]) -> Result<Option<Map<String, Json>>, AriError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let content_type = content_type.to_ascii_lowercase();
     if content_type.starts_with("application/x-www-form-urlencoded") {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes)
             .map_err(|e| AriError::bad_request(format!("Malformed form body: {e}")))?;
@@ -169,22 +165,99 @@ async fn handle_inner(server: Arc<Server>, req: Request) -> Result<Response, Ari
         ));
     }
     let (mut parts, body) = req.into_parts();
-    let body = if op.websocket {
-        None
-    } else {
-        let bytes = to_bytes(body, MAX_BODY)
-            .await
-            .map_err(|_| AriError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"))?;
-        decode_body(&parts.headers, &bytes)?
-    };
-    let params = Params::collect(op, &path_params, &query, body)?;
     if op.websocket {
+        let params = Params::collect(op, &path_params, &query, None)?;
         ws::check_origin(&server, &parts.headers)?;
         let upgrade = axum::extract::ws::WebSocketUpgrade::from_request_parts(&mut parts, &())
             .await
             .map_err(|e| AriError::bad_request(format!("WebSocket upgrade required: {e}")))?;
-        return ws::upgrade(server, upgrade, params);
+        return ws::upgrade(server, upgrade, params, caller.read_only);
     }
-    let reply = resources::dispatch(&server, resource, op, params).await?;
+    let bytes = to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| AriError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"))?;
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let reply = run(
+        &server,
+        resource,
+        op,
+        &path_params,
+        &query,
+        content_type,
+        &bytes,
+    )
+    .await?;
     Ok(reply.into_response())
+}
+
+/// Runs a routed operation: collects and validates its parameters, then
+/// dispatches it. Shared by HTTP and REST over the events WebSocket.
+async fn run(
+    server: &Arc<Server>,
+    resource: &str,
+    op: &'static ari_spec::Operation,
+    path_params: &[(String, String)],
+    query: &[(String, String)],
+    content_type: &str,
+    body: &[u8],
+) -> Result<error::Reply, AriError> {
+    let body = decode_body(content_type, body)?;
+    let params = Params::collect(op, path_params, query, body)?;
+    resources::dispatch(server, resource, op, params).await
+}
+
+/// Runs a request that arrived as `RESTRequest` on an events WebSocket
+/// (Asterisk's REST over WebSocket), as the socket's user.
+pub(crate) async fn rest_request(
+    server: &Arc<Server>,
+    read_only: bool,
+    method: &str,
+    uri: &str,
+    mut query: Vec<(String, String)>,
+    content_type: &str,
+    body: &[u8],
+) -> Result<error::Reply, AriError> {
+    let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+        .map_err(|_| AriError::bad_request(format!("Invalid method '{method}'")))?;
+    let (path, uri_query) = uri.split_once('?').unwrap_or((uri, ""));
+    query.extend(decode_query(Some(uri_query))?);
+    let path = format!(
+        "/{}",
+        path.trim_start_matches('/').trim_start_matches("ari/")
+    );
+    let (resource, op, path_params) = match server.routes.lookup(&method, &path) {
+        routes::Lookup::Found(resource, op, params) => (resource, op, params),
+        routes::Lookup::WrongMethod(_) => {
+            return Err(AriError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Invalid method",
+            ))
+        }
+        routes::Lookup::NotFound => return Err(AriError::not_found("Resource not found")),
+    };
+    if op.websocket {
+        return Err(AriError::bad_request(
+            "The events WebSocket cannot be opened over itself",
+        ));
+    }
+    if read_only && method != Method::GET {
+        return Err(AriError::new(
+            StatusCode::FORBIDDEN,
+            "Write access denied: this user is read-only",
+        ));
+    }
+    run(
+        server,
+        resource,
+        op,
+        &path_params,
+        &query,
+        content_type,
+        body,
+    )
+    .await
 }

@@ -6,10 +6,11 @@
 //! idle timeout, closes, or lets its queue overflow. Ending it unregisters the
 //! applications it still holds.
 
-use super::error::AriError;
+use super::error::{AriError, Reply};
 use super::params::Params;
 use crate::stasis::{Connection, Outgoing};
 use crate::Server;
+use ari_types::{Event, RestRequest, RestResponse};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
@@ -18,6 +19,58 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
+
+/// Runs a `RESTRequest` received on the socket and builds its `RESTResponse`.
+async fn rest_response(server: &Arc<Server>, read_only: bool, app: &str, r: RestRequest) -> String {
+    let query: Vec<(String, String)> = r
+        .query_strings
+        .unwrap_or_default()
+        .into_iter()
+        .map(|q| (q.name, q.value))
+        .collect();
+    let content_type = r.content_type.clone().unwrap_or_default();
+    let body = r.message_body.clone().unwrap_or_default();
+    let result = super::rest_request(
+        server,
+        read_only,
+        &r.method,
+        &r.uri,
+        query,
+        &content_type,
+        body.as_bytes(),
+    )
+    .await;
+    let (status, content_type, body) = match result {
+        Ok(Reply::Json(status, body)) => (status, Some("application/json"), Some(body)),
+        Ok(Reply::Created(_, body)) => (StatusCode::CREATED, Some("application/json"), Some(body)),
+        Ok(Reply::Empty(status)) => (status, None, None),
+        Ok(Reply::Bytes(content_type, body)) => (StatusCode::OK, Some(content_type), Some(body)),
+        Err(e) => (
+            e.status,
+            Some("application/json"),
+            Some(
+                serde_json::to_vec(&serde_json::json!({ "message": e.message }))
+                    .unwrap_or_default(),
+            ),
+        ),
+    };
+    let event = Event::RestResponse(RestResponse {
+        transaction_id: r.transaction_id,
+        request_id: r.request_id,
+        status_code: status.as_u16() as i64,
+        reason_phrase: status.canonical_reason().unwrap_or("").to_string(),
+        uri: r.uri,
+        content_type: content_type.map(str::to_string),
+        message_body: body.map(|b| String::from_utf8_lossy(&b).into_owned()),
+    });
+    let message = ari_types::Message {
+        event,
+        timestamp: ari_types::Timestamp::now(),
+        asterisk_id: Some(server.asterisk_id.clone()),
+        application: app.to_string(),
+    };
+    serde_json::to_string(&message).unwrap_or_default()
+}
 
 /// Refuses browser origins that are neither same-origin nor configured.
 pub(super) fn check_origin(server: &Server, headers: &HeaderMap) -> Result<(), AriError> {
@@ -50,6 +103,7 @@ pub(super) fn upgrade(
     server: Arc<Server>,
     upgrade: WebSocketUpgrade,
     params: Params,
+    read_only: bool,
 ) -> Result<Response, AriError> {
     let mut apps: Vec<String> = Vec::new();
     for a in params.list("app") {
@@ -63,10 +117,16 @@ pub(super) fn upgrade(
     let subscribe_all = params.bool("subscribeAll").unwrap_or(false);
     Ok(upgrade
         .protocols(["ari"])
-        .on_upgrade(move |socket| run(server, socket, apps, subscribe_all)))
+        .on_upgrade(move |socket| run(server, socket, apps, subscribe_all, read_only)))
 }
 
-async fn run(server: Arc<Server>, socket: WebSocket, apps: Vec<String>, subscribe_all: bool) {
+async fn run(
+    server: Arc<Server>,
+    socket: WebSocket,
+    apps: Vec<String>,
+    subscribe_all: bool,
+    read_only: bool,
+) {
     let ws_config = &server.config.websocket;
     let id = server.next_id();
     let (tx, mut rx) = mpsc::channel(ws_config.queue_len);
@@ -106,6 +166,16 @@ async fn run(server: Arc<Server>, socket: WebSocket, apps: Vec<String>, subscrib
             }
             frame = stream.next() => match frame {
                 None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break "the peer closed it",
+                Some(Ok(Message::Text(text))) => {
+                    last_heard = Instant::now();
+                    if let Ok(request) = serde_json::from_str::<RestRequest>(&text) {
+                        let (server, conn, app) = (server.clone(), conn.clone(), apps[0].clone());
+                        tokio::spawn(async move {
+                            let json = rest_response(&server, read_only, &app, request).await;
+                            conn.deliver(&json);
+                        });
+                    }
+                }
                 Some(Ok(_)) => last_heard = Instant::now(),
             },
             _ = ping.tick() => {
