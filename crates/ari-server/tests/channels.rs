@@ -784,3 +784,70 @@ async fn rest_requests_over_the_events_websocket() {
     t.delete("/channels/viaws").await;
     ws.until("ChannelDestroyed").await;
 }
+
+#[tokio::test]
+async fn dialplan_applications_run_as_asterisk_runs_them() {
+    const FLOW: &str = r#"
+[globals]
+GREETING=hi
+
+[flow]
+include => shared
+exten => start,1,Set(COUNT=1)
+ same => n,Set(GLOBAL(SEEN)=${GREETING}-${EXTEN})
+ same => n(loop),Set(COUNT=$[${COUNT} + 1])
+ same => n,GotoIf($[${COUNT} < 3]?loop:done)
+ same => n(done),Set(RESULT=${COUNT}:${CALLERID(num)}:${LEN(${GREETING})})
+ same => n,Goto(jump,1)
+exten => jump,1,Set(JUMPED=yes)
+ same => n,Wait(0.05)
+ same => n,Goto(shared-ext,1)
+exten => h,1,Set(HANGUP_RAN=${RESULT})
+
+[shared]
+exten => shared-ext,1,Set(FROM_INCLUDE=yes)
+ same => n,Congestion()
+
+[default]
+exten => answer,1,Answer()
+ same => n,Wait(3600)
+"#;
+    let t = TestServer::with_dialplan(FLOW, "").await;
+    let mut spy = t.ws("app=spy&subscribeAll=true").await;
+    eventually(|| t.server.stasis.is_registered("spy")).await;
+    let (s, _) = t
+        .post("/channels?endpoint=Local/start@flow&extension=answer&context=default&otherChannelId=fl2&callerId=555")
+        .await;
+    assert_eq!(s, 200);
+    let mut vars = std::collections::BTreeMap::new();
+    let destroyed = loop {
+        let e = spy.event().await;
+        if e["channel"]["id"] != "fl2" {
+            continue;
+        }
+        match e["type"].as_str().unwrap() {
+            "ChannelVarset" => {
+                vars.insert(
+                    e["variable"].as_str().unwrap().to_string(),
+                    e["value"].as_str().unwrap().to_string(),
+                );
+            }
+            "ChannelDestroyed" => break e,
+            _ => {}
+        }
+    };
+    assert_eq!(vars["COUNT"], "3", "the loop ran twice");
+    assert_eq!(vars["RESULT"], "3:555:2", "expressions, CALLERID and LEN");
+    assert_eq!(vars["JUMPED"], "yes");
+    assert_eq!(vars["FROM_INCLUDE"], "yes", "include => is searched");
+    assert_eq!(
+        vars["HANGUP_RAN"], "3:555:2",
+        "the h extension runs after hangup"
+    );
+    assert_eq!(destroyed["cause"], 34, "Congestion() sets its cause");
+    let (_, g) = t.get("/asterisk/variable?variable=SEEN").await;
+    assert_eq!(
+        g["value"], "hi-start",
+        "GLOBAL() writes a global from [globals]"
+    );
+}
