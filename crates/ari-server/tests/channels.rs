@@ -851,3 +851,27 @@ exten => answer,1,Answer()
         "GLOBAL() writes a global from [globals]"
     );
 }
+
+#[tokio::test]
+async fn a_refused_originate_leaves_no_channel_behind() {
+    let t = server().await;
+    let mut ws = t.ws("app=tidy").await;
+    eventually(|| t.server.stasis.is_registered("tidy")).await;
+    for path in [
+        "/channels?endpoint=Local/100@test&app=tidy",
+        "/channels/create?endpoint=Local/100@test&app=tidy",
+    ] {
+        let (s, body) = t
+            .post_json(path, json!({"variables": {"NOSUCH(x)": "1"}}))
+            .await;
+        assert_eq!(s, 400, "{path}: {body}");
+        assert!(body["message"].as_str().unwrap().contains("NOSUCH"));
+    }
+    eventually(|| t.server.core.channel_count() == 0).await;
+    // The server still originates normally afterwards.
+    let (s, _) = t
+        .post("/channels?endpoint=Local/100@test&app=tidy&channelId=ok")
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(ws.until("StasisStart").await["channel"]["id"], "ok");
+}

@@ -119,13 +119,7 @@ fn originate(server: &Server, p: &Params) -> Result<Reply, AriError> {
             p.str("label").map(str::to_string),
         ),
     };
-    let ids = (
-        p.str("channelId").map(str::to_string),
-        p.str("otherChannelId").map(str::to_string),
-    );
-    let (one, _two) = local::create_pair(&server.core, &target, ids)
-        .ok_or_else(|| AriError::conflict("Channel with given unique ID already exists"))?;
-    prepare(server, &one, p)?;
+    let one = new_pair(server, p, &target)?;
     if let Some(app) = app {
         let _ = server
             .stasis
@@ -143,16 +137,26 @@ fn originate(server: &Server, p: &Params) -> Result<Reply, AriError> {
     reply
 }
 
-fn create(server: &Server, p: &Params) -> Result<Reply, AriError> {
-    let target = target(p.req("endpoint")?)?;
-    let app = p.req("app")?;
+/// The Local pair an originate or create asks for, with caller id and
+/// variables set; torn down again if those are invalid.
+fn new_pair(server: &Server, p: &Params, target: &LocalTarget) -> Result<Arc<Channel>, AriError> {
     let ids = (
         p.str("channelId").map(str::to_string),
         p.str("otherChannelId").map(str::to_string),
     );
-    let (one, _two) = local::create_pair(&server.core, &target, ids)
+    let (one, _two) = local::create_pair(&server.core, target, ids)
         .ok_or_else(|| AriError::conflict("Channel with given unique ID already exists"))?;
-    prepare(server, &one, p)?;
+    if let Err(e) = prepare(server, &one, p) {
+        server.core.start(&one, Start::Nothing);
+        return Err(e);
+    }
+    Ok(one)
+}
+
+fn create(server: &Server, p: &Params) -> Result<Reply, AriError> {
+    let target = target(p.req("endpoint")?)?;
+    let app = p.req("app")?;
+    let one = new_pair(server, p, &target)?;
     let reply = snapshot(server, &one);
     server.core.start(
         &one,
@@ -338,7 +342,10 @@ async fn external_media(server: &Server, p: &Params) -> Result<Reply, AriError> 
         }
         Err(rtp::Error::Invalid(m)) => return Err(AriError::bad_request(m)),
     };
-    prepare(server, &chan, p)?;
+    if let Err(e) = prepare(server, &chan, p) {
+        server.core.hangup(&chan, cause::NORMAL_CLEARING);
+        return Err(e);
+    }
     let _ = server
         .stasis
         .subscribe(app, &[Topic::Channel(chan.id.clone())]);
