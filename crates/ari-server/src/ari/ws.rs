@@ -155,8 +155,23 @@ async fn run(
             out = rx.recv() => {
                 // `conn` keeps a sender alive, so the queue never reports closed.
                 let Some(Outgoing::Event(json)) = out else { break "queue closed" };
+                // Write what is queued already in one go, then flush once:
+                // under load one syscall carries many events.
+                let mut batch = vec![json];
+                while batch.len() < 64 {
+                    match rx.try_recv() {
+                        Ok(Outgoing::Event(json)) => batch.push(json),
+                        Err(_) => break,
+                    }
+                }
+                let write = async {
+                    for json in batch {
+                        sink.feed(Message::Text(json.as_ref().into())).await?;
+                    }
+                    sink.flush().await
+                };
                 let sent = tokio::select! {
-                    r = sink.send(Message::Text(json.as_ref().into())) => r.is_ok(),
+                    r = write => r.is_ok(),
                     _ = close.notified() => break "its event queue overflowed",
                     _ = tokio::time::sleep(idle_timeout) => break "a write to the peer timed out",
                 };
