@@ -713,3 +713,64 @@ async fn external_media_exchanges_rtp_both_ways() {
     t.delete("/channels/em").await;
     eventually(|| t.server.core.channel_count() == 0).await;
 }
+
+#[tokio::test]
+async fn remote_media_is_fetched_once_and_cached() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let t = TestServer::with_media(DIALPLAN, "").await;
+    // A small web server holding one WAV file, counting its requests.
+    let hits = Arc::new(AtomicUsize::new(0));
+    let wav = ari_media::encode(
+        &ari_media::Audio::new(
+            8000,
+            (0..1600)
+                .map(|i| ((i as f64 * 0.7).sin() * 8000.0) as i16)
+                .collect(),
+        ),
+        ari_media::Format::Wav,
+    );
+    let counter = hits.clone();
+    let app = axum::Router::new().route(
+        "/prompts/welcome.wav",
+        axum::routing::get(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let wav = wav.clone();
+            async move { wav }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let mut c = call(&t, "ha", "hb").await;
+    let uri = format!("sound:http://{addr}/prompts/welcome.wav");
+    for _ in 0..2 {
+        let (s, _) = t
+            .post_json("/channels/ha/play", json!({"media": [uri]}))
+            .await;
+        assert_eq!(s, 201);
+        c.player.until("PlaybackStarted").await;
+        assert_eq!(
+            c.player.until("PlaybackFinished").await["playback"]["state"],
+            "done"
+        );
+    }
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "fetched once, then played from the cache"
+    );
+    // A URL that does not answer makes the playback fail, not hang.
+    let (s, _) = t
+        .post_json(
+            "/channels/ha/play",
+            json!({"media": [format!("sound:http://{addr}/missing.wav")]}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    c.player.until("PlaybackStarted").await;
+    assert_eq!(
+        c.player.until("PlaybackFinished").await["playback"]["state"],
+        "failed"
+    );
+}

@@ -68,9 +68,6 @@ async fn fetch(server: &Server, url: &str) {
         return;
     }
     let result = async {
-        if url.starts_with("https://") {
-            return Err("https media is not supported by this build (use http)".to_string());
-        }
         let resp = server
             .http
             .get(url)
