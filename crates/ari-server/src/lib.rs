@@ -125,6 +125,81 @@ impl Server {
         }))
     }
 
+    /// Counters and gauges in the Prometheus text exposition format.
+    pub fn metrics(&self) -> String {
+        use std::fmt::Write as _;
+        let b = &self.stasis.broadcasts.counters;
+        let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        let mut out = String::new();
+        let mut metric = |name: &str, kind: &str, help: &str, value: f64| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+            );
+        };
+        metric(
+            "ari_channels",
+            "gauge",
+            "Channels that exist.",
+            self.core.channel_count() as f64,
+        );
+        metric(
+            "ari_bridges",
+            "gauge",
+            "Bridges that exist.",
+            self.core.bridges().len() as f64,
+        );
+        metric(
+            "ari_applications",
+            "gauge",
+            "Registered Stasis applications.",
+            self.stasis.app_count() as f64,
+        );
+        metric(
+            "ari_playbacks",
+            "gauge",
+            "Playbacks in progress.",
+            self.core.media.playback_count() as f64,
+        );
+        metric(
+            "ari_events_delivered_total",
+            "counter",
+            "Events queued for applications.",
+            load(&self.stasis.delivered) as f64,
+        );
+        metric(
+            "ari_broadcasts_in_progress",
+            "gauge",
+            "Call broadcasts offering or in session.",
+            self.stasis.broadcasts.len() as f64,
+        );
+        metric(
+            "ari_broadcast_offered_total",
+            "counter",
+            "Calls offered by StasisBroadcast.",
+            load(&b.offered) as f64,
+        );
+        metric(
+            "ari_broadcast_claimed_total",
+            "counter",
+            "Broadcasts won by a claim.",
+            load(&b.claimed) as f64,
+        );
+        metric(
+            "ari_broadcast_timed_out_total",
+            "counter",
+            "Broadcasts that ended unclaimed.",
+            load(&b.timed_out) as f64,
+        );
+        metric(
+            "ari_broadcast_claim_latency_seconds_sum",
+            "counter",
+            "Total time from offer to winning claim.",
+            load(&b.claim_latency_us) as f64 / 1e6,
+        );
+        out
+    }
+
     /// A fresh process-unique number.
     pub fn next_id(&self) -> u64 {
         self.ids.fetch_add(1, Ordering::Relaxed)

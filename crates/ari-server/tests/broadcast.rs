@@ -244,6 +244,36 @@ async fn timeout_continues_the_dialplan_and_later_claims_are_not_found() {
         t.server.stasis.broadcasts.counters.timed_out.load(Relaxed),
         1
     );
+    // The counters are on the metrics endpoint, for any ARI user.
+    let url = format!("http://{}/metrics", t.addr());
+    let (s, _) = common::send(t.http.get(&url)).await;
+    assert_eq!(s, 401);
+    let resp = t
+        .http
+        .get(&url)
+        .basic_auth("asterisk", Some("asterisk"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = resp.text().await.unwrap();
+    for line in [
+        "ari_broadcast_offered_total 1",
+        "ari_broadcast_timed_out_total 1",
+        "ari_broadcast_claimed_total 0",
+        "ari_broadcasts_in_progress 0",
+        "ari_applications 4",
+        "# TYPE ari_channels gauge",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing '{line}' in:\n{text}"
+        );
+    }
 }
 
 #[tokio::test]

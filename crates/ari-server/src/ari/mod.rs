@@ -30,8 +30,24 @@ pub fn router(server: Arc<Server>) -> axum::Router {
     axum::Router::new()
         .route("/ari", axum::routing::any(handle))
         .route("/ari/{*rest}", axum::routing::any(handle))
+        .route("/metrics", axum::routing::get(metrics))
         .fallback(|| async { AriError::not_found("Resource not found") })
         .with_state(server)
+}
+
+/// `GET /metrics`: counters and gauges in the Prometheus text format, for
+/// any ARI user.
+async fn metrics(State(server): State<Arc<Server>>, req: Request) -> Response {
+    let query = decode_query(req.uri().query()).unwrap_or_default();
+    if authenticate(&server, req.headers(), &query).is_none() {
+        return unauthorized();
+    }
+    let mut r = server.metrics().into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
+    r
 }
 
 /// An authenticated ARI user.

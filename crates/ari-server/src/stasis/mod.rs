@@ -36,6 +36,8 @@ pub struct Stasis {
     asterisk_id: Arc<str>,
     /// Call broadcasts in progress.
     pub broadcasts: broadcast::Broadcasts,
+    /// Events queued for delivery to applications, ever.
+    pub delivered: std::sync::atomic::AtomicU64,
 }
 
 /// The part of an event every receiver shares: everything but `application`.
@@ -54,6 +56,7 @@ impl Stasis {
             apps: RwLock::new(HashMap::new()),
             asterisk_id: asterisk_id.into(),
             broadcasts: Default::default(),
+            delivered: Default::default(),
         }
     }
 
@@ -90,6 +93,11 @@ impl Stasis {
                 }
             }
         }
+    }
+
+    /// How many applications are registered.
+    pub fn app_count(&self) -> usize {
+        self.apps.read().len()
     }
 
     /// Names of the registered applications, sorted.
@@ -181,6 +189,8 @@ impl Stasis {
                 sent += 1;
             }
         }
+        self.delivered
+            .fetch_add(sent as u64, std::sync::atomic::Ordering::Relaxed);
         sent
     }
 
@@ -194,7 +204,12 @@ impl Stasis {
         if !app.allows(event.type_name()) {
             return false;
         }
-        app.send(&self.encode(event))
+        let sent = app.send(&self.encode(event));
+        if sent {
+            self.delivered
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        sent
     }
 }
 
