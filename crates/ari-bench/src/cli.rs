@@ -123,6 +123,7 @@ pub struct Common {
 /// `call-cycle` options.
 #[derive(Args, Debug, Clone)]
 pub struct CallCycleArgs {
+    /// Options every workload has.
     #[command(flatten)]
     pub common: Common,
     /// Endpoint to originate.
@@ -144,6 +145,7 @@ pub struct CallCycleArgs {
 /// `hold` options.
 #[derive(Args, Debug, Clone)]
 pub struct HoldArgs {
+    /// Options every workload has.
     #[command(flatten)]
     pub common: Common,
     /// Channels to hold in Stasis (each originate of a Local channel makes a
@@ -164,6 +166,7 @@ pub struct HoldArgs {
 /// `events` options.
 #[derive(Args, Debug, Clone)]
 pub struct EventsArgs {
+    /// Options every workload has.
     #[command(flatten)]
     pub common: Common,
     /// WebSocket applications (one socket each); events go to them in turn.
@@ -180,6 +183,7 @@ pub struct EventsArgs {
 /// `claim` options.
 #[derive(Args, Debug, Clone)]
 pub struct ClaimArgs {
+    /// Options every workload has.
     #[command(flatten)]
     pub common: Common,
     /// Applications racing to claim each broadcast (one WebSocket each).
@@ -200,6 +204,7 @@ pub struct ClaimArgs {
 /// `mix` options.
 #[derive(Args, Debug, Clone)]
 pub struct MixArgs {
+    /// Options every workload has.
     #[command(flatten)]
     pub common: Common,
     /// Two-party mixing bridges to set up and hold.
@@ -225,6 +230,7 @@ pub struct MixArgs {
 /// `play` options.
 #[derive(Args, Debug, Clone)]
 pub struct PlayArgs {
+    /// Options every workload has.
     #[command(flatten)]
     pub common: Common,
     /// Channels playing at once.
