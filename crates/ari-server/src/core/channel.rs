@@ -102,7 +102,9 @@ pub struct Channel {
     pub creationtime: Timestamp,
     data: Mutex<ChanData>,
     inbox: mpsc::UnboundedSender<Frame>,
-    ctl: mpsc::UnboundedSender<Control>,
+    /// Boxed, so the queue's first block (allocated with every channel)
+    /// holds pointers rather than whole commands.
+    ctl: mpsc::UnboundedSender<Box<Control>>,
     hangup: watch::Sender<Option<i32>>,
     /// The other half of a Local pair.
     peer: Mutex<Weak<Channel>>,
@@ -139,7 +141,7 @@ pub struct Mailboxes {
     /// Frames arriving at the channel.
     pub inbox: mpsc::UnboundedReceiver<Frame>,
     /// Commands for the channel.
-    pub ctl: mpsc::UnboundedReceiver<Control>,
+    pub ctl: mpsc::UnboundedReceiver<Box<Control>>,
     /// Hangup requests (the cause).
     pub hangup: watch::Receiver<Option<i32>>,
 }
@@ -314,7 +316,7 @@ impl Channel {
 
     /// Queues a command for the channel's task.
     pub fn command(&self, control: Control) -> Result<(), Control> {
-        self.ctl.send(control).map_err(|e| e.0)
+        self.ctl.send(Box::new(control)).map_err(|e| *e.0)
     }
 
     /// Asks the channel to hang up with `cause`; false if it already was asked.

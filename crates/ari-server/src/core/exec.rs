@@ -216,7 +216,7 @@ impl Exec {
                     None => std::future::pending().await,
                 },
                 c = mail.ctl.recv(), if commands => match c {
-                    Some(c) => Got::Control(c),
+                    Some(c) => Got::Control(*c),
                     None => std::future::pending().await,
                 },
                 _ = media.tick(), if sending => Got::Tick,
