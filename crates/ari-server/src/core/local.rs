@@ -438,6 +438,117 @@ async fn dial(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::{EventSink, Settings, Topic};
+    use parking_lot::Mutex;
+
+    /// Collects every published event.
+    #[derive(Default)]
+    struct Collect(Mutex<Vec<Event>>);
+
+    impl EventSink for Collect {
+        fn publish(&self, event: &Event, _topics: &[Topic]) {
+            self.0.lock().push(event.clone());
+        }
+        fn send_to(&self, _app: &str, event: &Event) -> bool {
+            self.0.lock().push(event.clone());
+            true
+        }
+        fn forget(&self, _topic: &Topic) {}
+    }
+
+    fn core(dialplan: &str) -> (Arc<Core>, Arc<Collect>) {
+        let dp = ari_dialplan::Dialplan::parse(dialplan, "test.conf").unwrap();
+        let dir = std::env::temp_dir().join(format!("ari-local-{}", std::process::id()));
+        let core = Core::new(
+            dp,
+            Settings {
+                default_language: "en".into(),
+                recordings_dir: dir,
+                ..Default::default()
+            },
+        );
+        let sink = Arc::new(Collect::default());
+        core.set_sink(sink.clone());
+        (core, sink)
+    }
+
+    fn destroyed_cause(sink: &Collect, id: &str) -> Option<i64> {
+        sink.0.lock().iter().find_map(|e| match e {
+            Event::ChannelDestroyed(d) if d.channel.id == id => Some(d.cause),
+            _ => None,
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unanswered_originate_times_out_on_the_paused_clock() {
+        let (core, sink) = core("[default]\nexten => ring,1,Ringing()\n same => n,Wait(3600)\n");
+        let target = LocalTarget::parse("Local/ring@default").unwrap();
+        let (one, _) = create_pair(&core, &target, (Some("o1".into()), None)).unwrap();
+        let then = Then::App("NoOp".into(), String::new());
+        core.start(
+            &one,
+            Start::Originate {
+                timeout_ms: Some(30_000),
+                then,
+            },
+        );
+        tokio::time::sleep(Duration::from_millis(29_990)).await;
+        assert_eq!(
+            one.state(),
+            ChanState::Ringing,
+            "still ringing just before the timeout"
+        );
+        assert_eq!(destroyed_cause(&sink, "o1"), None);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(
+            destroyed_cause(&sink, "o1"),
+            Some(19),
+            "no answer after 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        assert_eq!(core.channel_count(), 0, "both halves are gone");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn dial_gives_up_after_its_timeout() {
+        let (core, sink) = core(
+            "[default]\nexten => caller,1,Dial(Local/ring@default,5)\n same => n,Set(AFTER=${DIALSTATUS})\n same => n,Hangup()\n\
+             exten => ring,1,Ringing()\n same => n,Wait(3600)\n",
+        );
+        let target = LocalTarget::parse("Local/caller@default").unwrap();
+        let (one, _) = create_pair(&core, &target, (None, Some("c2".into()))).unwrap();
+        let then = Then::App("NoOp".into(), String::new());
+        core.start(
+            &one,
+            Start::Originate {
+                timeout_ms: None,
+                then,
+            },
+        );
+        tokio::time::sleep(Duration::from_millis(4_990)).await;
+        let statuses = |sink: &Collect| -> Vec<String> {
+            sink.0
+                .lock()
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Dial(d) => Some(d.dialstatus.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(statuses(&sink), ["", "RINGING"]);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(statuses(&sink), ["", "RINGING", "NOANSWER"]);
+        let after = sink.0.lock().iter().find_map(|e| match e {
+            Event::ChannelVarset(v) if v.variable == "AFTER" => Some(v.value.clone()),
+            _ => None,
+        });
+        assert_eq!(
+            after.as_deref(),
+            Some("NOANSWER"),
+            "the dialplan goes on after a Dial timeout"
+        );
+    }
 
     #[test]
     fn endpoints() {
