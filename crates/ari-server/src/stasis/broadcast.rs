@@ -202,9 +202,7 @@ pub fn compile_filter(pattern: &str) -> Result<regex::Regex, String> {
 /// Sends `event` to each of `apps` in a uniformly shuffled order.
 pub fn offer_in_shuffled_order(stasis: &Stasis, apps: &mut [String], event: &Event) {
     apps.shuffle(&mut rand::rng());
-    for app in apps.iter() {
-        stasis.send_to(app, event);
-    }
+    stasis.send_to_each(apps, event);
 }
 
 /// The `StasisBroadcast` dialplan application.
@@ -311,9 +309,7 @@ async fn broadcast(stasis: &Stasis, x: &mut Exec, data: &str) -> &'static str {
                     channel: x.core.snapshot(&x.chan),
                     winner_app: app.clone(),
                 });
-                for a in &offer.apps {
-                    stasis.send_to(a, &event);
-                }
+                stasis.send_to_each(&offer.apps, &event);
             }
             // Late claims keep getting 409 until the winner's session ends.
             control::run(stasis, x, app, options.args).await

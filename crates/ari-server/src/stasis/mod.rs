@@ -211,6 +211,22 @@ impl Stasis {
         }
         sent
     }
+    /// Sends `event` to each of `names`, in that order, encoding it once.
+    /// Returns how many it was queued for.
+    pub fn send_to_each(&self, names: &[String], event: &Event) -> usize {
+        let type_name = event.type_name();
+        let json = self.encode(event);
+        let mut sent = 0;
+        for name in names {
+            let Ok(app) = self.app(name) else { continue };
+            if app.allows(type_name) && app.send(&json) {
+                sent += 1;
+            }
+        }
+        self.delivered
+            .fetch_add(sent as u64, std::sync::atomic::Ordering::Relaxed);
+        sent
+    }
 }
 
 impl crate::core::EventSink for Stasis {
