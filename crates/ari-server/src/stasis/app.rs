@@ -121,8 +121,15 @@ impl App {
     }
 
     /// Attaches a socket; returns the one it replaces, if any.
-    pub(super) fn attach(&self, conn: Connection, subscribe_all: bool) -> Option<Connection> {
+    /// Attaches a socket; returns the one it replaces, if any, and the
+    /// topics newly subscribed (`subscribeAll`).
+    pub(super) fn attach(
+        &self,
+        conn: Connection,
+        subscribe_all: bool,
+    ) -> (Option<Connection>, Vec<Topic>) {
         let mut st = self.state.lock();
+        let mut added = Vec::new();
         if subscribe_all {
             for t in [
                 Topic::Channel,
@@ -130,11 +137,18 @@ impl App {
                 Topic::Endpoint,
                 Topic::Device,
             ] {
-                st.topics.insert(t(String::new()));
+                if st.topics.insert(t(String::new())) {
+                    added.push(t(String::new()));
+                }
             }
         }
         let new_id = conn.id;
-        st.conn.replace(conn).filter(|old| old.id != new_id)
+        (st.conn.replace(conn).filter(|old| old.id != new_id), added)
+    }
+
+    /// Every topic the application is subscribed to.
+    pub(super) fn topics(&self) -> Vec<Topic> {
+        self.state.lock().topics.iter().cloned().collect()
     }
 
     /// Detaches socket `conn_id` if it still holds the application; true if the
@@ -147,8 +161,14 @@ impl App {
         st.conn.is_none()
     }
 
-    pub(super) fn subscribe(&self, topics: &[Topic]) {
-        self.state.lock().topics.extend(topics.iter().cloned());
+    /// Subscribes; returns the topics that were not subscribed before.
+    pub(super) fn subscribe(&self, topics: &[Topic]) -> Vec<Topic> {
+        let mut st = self.state.lock();
+        topics
+            .iter()
+            .filter(|t| st.topics.insert((*t).clone()))
+            .cloned()
+            .collect()
     }
 
     pub(super) fn unsubscribe(&self, topics: &[Topic]) -> Result<(), AppError> {
@@ -183,16 +203,11 @@ impl App {
     }
 
     /// Whether an event about `topics` of type `type_name` is for this application.
-    pub(super) fn wants(&self, topics: &[Topic], type_name: &str) -> bool {
+    /// Whether an event of type `type_name` can be delivered now: a socket
+    /// is attached and the filter lets it through.
+    pub(super) fn deliverable(&self, type_name: &str) -> bool {
         let st = self.state.lock();
-        if st.conn.is_none() || !Self::allowed_by(&st, type_name) {
-            return false;
-        }
-        topics.iter().any(|t| {
-            st.topics.contains(t)
-                || st.topics.contains(&t.all_of_kind())
-                || t.technology().is_some_and(|tech| st.topics.contains(&tech))
-        })
+        st.conn.is_some() && Self::allowed_by(&st, type_name)
     }
 
     /// Queues an event for the socket, if there is one.

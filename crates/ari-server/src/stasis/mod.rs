@@ -33,6 +33,10 @@ pub enum AppError {
 /// The registry of Stasis applications and the event router.
 pub struct Stasis {
     apps: RwLock<HashMap<String, Arc<App>>>,
+    /// The applications subscribed to each topic, so that publishing an
+    /// event looks only at its subscribers, not at every application. The
+    /// applications' own topic sets are the truth; this mirrors them.
+    index: RwLock<HashMap<Topic, Vec<Arc<App>>>>,
     asterisk_id: Arc<str>,
     /// Call broadcasts in progress.
     pub broadcasts: broadcast::Broadcasts,
@@ -54,6 +58,7 @@ impl Stasis {
     pub fn new(asterisk_id: &str) -> Self {
         Stasis {
             apps: RwLock::new(HashMap::new()),
+            index: RwLock::new(HashMap::new()),
             asterisk_id: asterisk_id.into(),
             broadcasts: Default::default(),
             delivered: Default::default(),
@@ -72,7 +77,9 @@ impl Stasis {
                 .or_insert_with(|| Arc::new(App::new(name)))
                 .clone()
         };
-        if let Some(old) = app.attach(conn, subscribe_all) {
+        let (replaced, added) = app.attach(conn, subscribe_all);
+        self.index_add(&app, added);
+        if let Some(old) = replaced {
             let json = self.encode(&Event::ApplicationReplaced(Default::default()));
             old.deliver(&app.with_application(&json));
             tracing::info!(app = name, "application replaced by a newer WebSocket");
@@ -84,12 +91,46 @@ impl Stasis {
     /// Unregisters every application still held by the connection `conn_id`
     /// (its socket closed). Applications taken over by another socket are left alone.
     pub fn unregister_connection(&self, names: &[String], conn_id: u64) {
-        let mut apps = self.apps.write();
-        for name in names {
-            if let Some(app) = apps.get(name) {
-                if app.detach(conn_id) {
-                    apps.remove(name);
-                    tracing::info!(app = name.as_str(), "application unregistered");
+        let mut gone = Vec::new();
+        {
+            let mut apps = self.apps.write();
+            for name in names {
+                if let Some(app) = apps.get(name) {
+                    if app.detach(conn_id) {
+                        gone.extend(apps.remove(name));
+                        tracing::info!(app = name.as_str(), "application unregistered");
+                    }
+                }
+            }
+        }
+        for app in gone {
+            self.index_remove(&app, &app.topics());
+        }
+    }
+
+    fn index_add(&self, app: &Arc<App>, topics: Vec<Topic>) {
+        if topics.is_empty() {
+            return;
+        }
+        let mut index = self.index.write();
+        for t in topics {
+            let list = index.entry(t).or_default();
+            if !list.iter().any(|a| Arc::ptr_eq(a, app)) {
+                list.push(app.clone());
+            }
+        }
+    }
+
+    fn index_remove(&self, app: &Arc<App>, topics: &[Topic]) {
+        if topics.is_empty() {
+            return;
+        }
+        let mut index = self.index.write();
+        for t in topics {
+            if let Some(list) = index.get_mut(t) {
+                list.retain(|a| !Arc::ptr_eq(a, app));
+                if list.is_empty() {
+                    index.remove(t);
                 }
             }
         }
@@ -134,13 +175,18 @@ impl Stasis {
 
     /// Subscribes `name` to `topics`.
     pub fn subscribe(&self, name: &str, topics: &[Topic]) -> Result<(), AppError> {
-        self.app(name)?.subscribe(topics);
+        let app = self.app(name)?;
+        let added = app.subscribe(topics);
+        self.index_add(&app, added);
         Ok(())
     }
 
     /// Unsubscribes `name` from `topics`; fails without change if any is not subscribed.
     pub fn unsubscribe(&self, name: &str, topics: &[Topic]) -> Result<(), AppError> {
-        self.app(name)?.unsubscribe(topics)
+        let app = self.app(name)?;
+        app.unsubscribe(topics)?;
+        self.index_remove(&app, topics);
+        Ok(())
     }
 
     /// Replaces the event filter of `name`.
@@ -157,7 +203,8 @@ impl Stasis {
 
     /// Drops every subscription to `topic` (its resource is gone).
     pub fn forget_topic(&self, topic: &Topic) {
-        for app in self.apps.read().values() {
+        let subscribers = self.index.write().remove(topic).unwrap_or_default();
+        for app in subscribers {
             app.forget(topic);
         }
     }
@@ -177,11 +224,30 @@ impl Stasis {
     /// Returns how many applications it was queued for.
     pub fn publish(&self, event: &Event, topics: &[Topic]) -> usize {
         let type_name = event.type_name();
-        let apps = self.apps.read();
+        // The subscribers of each topic, of every resource of its kind, and
+        // (for an endpoint) of its whole technology; each once.
+        let mut receivers: Vec<Arc<App>> = Vec::new();
+        {
+            let index = self.index.read();
+            let mut add = |key: &Topic| {
+                for app in index.get(key).into_iter().flatten() {
+                    if !receivers.iter().any(|r| Arc::ptr_eq(r, app)) {
+                        receivers.push(app.clone());
+                    }
+                }
+            };
+            for t in topics {
+                add(t);
+                add(&t.all_of_kind());
+                if let Some(tech) = t.technology() {
+                    add(&tech);
+                }
+            }
+        }
         let mut json: Option<String> = None;
         let mut sent = 0;
-        for app in apps.values() {
-            if !app.wants(topics, type_name) {
+        for app in &receivers {
+            if !app.deliverable(type_name) {
                 continue;
             }
             let json = json.get_or_insert_with(|| self.encode(event));

@@ -129,3 +129,36 @@ fn replacement_moves_the_application() {
     s.unregister_connection(&["a".into()], 2);
     assert!(!s.is_registered("a"));
 }
+
+#[test]
+fn the_topic_index_follows_every_change() {
+    let s = Stasis::new("id");
+    let (c, mut rx) = conn(1);
+    s.register("a", c, false);
+    let ch = |id: &str| Topic::Channel(id.into());
+    s.subscribe("a", &[ch("c1"), ch("c2")]).unwrap();
+    s.subscribe("a", &[ch("c1")]).unwrap();
+    assert_eq!(s.index.read().len(), 2);
+    assert_eq!(
+        s.publish(&user_event("one"), &[ch("c1")]),
+        1,
+        "subscribed twice, delivered once"
+    );
+    s.unsubscribe("a", &[ch("c1")]).unwrap();
+    assert_eq!(s.publish(&user_event("two"), &[ch("c1")]), 0);
+    s.forget_topic(&ch("c2"));
+    assert!(s.index.read().is_empty());
+    assert_eq!(s.info("a").unwrap().channel_ids, Vec::<String>::new());
+    assert_eq!(received(&mut rx).len(), 1);
+    // An application that goes and comes back starts with no subscriptions.
+    s.subscribe("a", &[ch("c3")]).unwrap();
+    s.unregister_connection(&["a".into()], 1);
+    assert!(
+        s.index.read().is_empty(),
+        "nothing left of the departed application"
+    );
+    let (c, mut rx) = conn(2);
+    s.register("a", c, false);
+    assert_eq!(s.publish(&user_event("three"), &[ch("c3")]), 0);
+    assert!(received(&mut rx).is_empty());
+}
