@@ -229,9 +229,18 @@ impl Stasis {
         let mut receivers: Vec<Arc<App>> = Vec::new();
         {
             let index = self.index.read();
+            // The first list needs no check; later ones are deduplicated
+            // through a set, so many subscribers never cost n².
+            let mut seen: Option<std::collections::HashSet<*const App>> = None;
             let mut add = |key: &Topic| {
-                for app in index.get(key).into_iter().flatten() {
-                    if !receivers.iter().any(|r| Arc::ptr_eq(r, app)) {
+                let Some(list) = index.get(key) else { return };
+                if receivers.is_empty() {
+                    receivers.extend(list.iter().cloned());
+                    return;
+                }
+                let seen = seen.get_or_insert_with(|| receivers.iter().map(Arc::as_ptr).collect());
+                for app in list {
+                    if seen.insert(Arc::as_ptr(app)) {
                         receivers.push(app.clone());
                     }
                 }
