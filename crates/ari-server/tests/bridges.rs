@@ -114,17 +114,7 @@ async fn each_participant_hears_exactly_the_others() {
     let (s, rec) = t.post("/bridges/mix/record?name=whole&format=wav").await;
     assert_eq!(s, 201, "{rec}");
     assert_eq!(rec["target_uri"], "bridge:mix");
-    eventually(|| {
-        t.server
-            .core
-            .media
-            .recording("whole")
-            .is_some_and(|r| r.snapshot().duration.unwrap_or(0) >= 1)
-    })
-    .await;
-    t.post("/recordings/live/whole/stop").await;
-    bridged.until("RecordingFinished").await;
-    let whole = t.recorded("whole").await;
+    let whole = t.record_until(&mut bridged, "whole", 1).await;
     for f in freqs {
         assert!(power(&whole, f) > 1e5, "the bridge recording holds {f} Hz");
     }

@@ -544,17 +544,7 @@ async fn snoop_spies_and_whispers() {
     t.post("/channels/spy1/record?name=spied&format=wav").await;
     sup.until("RecordingStarted").await;
     t.post("/channels/sa/play?media=tone:800").await;
-    eventually(|| {
-        t.server
-            .core
-            .media
-            .recording("spied")
-            .is_some_and(|r| r.snapshot().duration.unwrap_or(0) >= 1)
-    })
-    .await;
-    t.post("/recordings/live/spied/stop").await;
-    sup.until("RecordingFinished").await;
-    let spied = t.recorded("spied").await;
+    let spied = t.record_until(&mut sup, "spied", 1).await;
     assert!(
         ari_media::goertzel_power(&spied, 8000, 800.0) > 1e5,
         "the snoop hears what sb hears"
@@ -682,17 +672,7 @@ async fn external_media_exchanges_rtp_both_ways() {
         p.extend(ari_media::ulaw::encode_slice(chunk));
         peer.send_to(&p, ("127.0.0.1", port)).await.unwrap();
     }
-    eventually(|| {
-        t.server
-            .core
-            .media
-            .recording("from-rtp")
-            .is_some_and(|r| r.snapshot().duration.unwrap_or(0) >= 1)
-    })
-    .await;
-    t.post("/recordings/live/from-rtp/stop").await;
-    ws.until("RecordingFinished").await;
-    let heard = t.recorded("from-rtp").await;
+    let heard = t.record_until(&mut ws, "from-rtp", 1).await;
     assert!(
         ari_media::goertzel_power(&heard, 8000, 500.0) > 1e5,
         "the channel heard the RTP"

@@ -103,6 +103,23 @@ impl TestServer {
         audio.samples
     }
 
+    /// Lets live recording `name` run until it holds `secs` seconds, stops
+    /// it, waits for `RecordingFinished` on `ws`, and returns its samples.
+    pub async fn record_until(&self, ws: &mut Ws, name: &str, secs: i64) -> Vec<i16> {
+        eventually(|| {
+            self.server
+                .core
+                .media
+                .recording(name)
+                .is_some_and(|r| r.snapshot().duration.unwrap_or(0) >= secs)
+        })
+        .await;
+        let (s, _) = self.post(&format!("/recordings/live/{name}/stop")).await;
+        assert_eq!(s, 204);
+        ws.until("RecordingFinished").await;
+        self.recorded(name).await
+    }
+
     async fn start_in(dir: std::path::PathBuf, extra: &str) -> TestServer {
         let toml = format!(
             "port = 0\ndata_dir = {:?}\n{extra}",
